@@ -1,0 +1,1 @@
+"""Users, organisations, departments, roles, tokens and the current-user dependencies."""

@@ -1,0 +1,113 @@
+"""Routes: tokens, self-registration, who-am-I, organisations, departments, staff accounts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy import select
+
+from app.auth import service
+from app.auth.deps import CurrentUser, SessionDep, get_visible, require
+from app.auth.models import Department, Organization, User
+from app.auth.roles import Role
+from app.auth.schemas import (
+    DepartmentRead,
+    MeRead,
+    OrganizationCreate,
+    OrganizationRead,
+    RegisterRequest,
+    TokenRead,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
+from app.auth.security import create_access_token
+from app.errors import problem_responses
+
+router = APIRouter(tags=["账号与单位"])
+
+
+@router.post("/auth/token", response_model=TokenRead, responses=problem_responses(401, 422))
+def issue_token(session: SessionDep,
+                form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenRead:
+    """OAuth2 password flow: a bearer token for the username and password."""
+    user = service.authenticate(session, form.username, form.password)
+    token, lifetime = create_access_token(user_id=user.id, role=user.role,
+                                          token_version=user.token_version)
+    return TokenRead(access_token=token, expires_in=lifetime)
+
+
+@router.post("/auth/register", response_model=MeRead, status_code=status.HTTP_201_CREATED,
+             responses=problem_responses(409, 422))
+def register(session: SessionDep, data: RegisterRequest) -> dict[str, object]:
+    """Tenant self-registration; the 身份证 number is checked to its check digit (GB 11643)."""
+    return service.user_view(service.register_tenant(session, data), full=True)
+
+
+@router.get("/auth/me", response_model=MeRead, responses=problem_responses(401))
+def me(user: CurrentUser) -> dict[str, object]:
+    return service.user_view(user, full=True)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT,
+             responses=problem_responses(401))
+def logout(session: SessionDep, user: CurrentUser) -> Response:
+    """Revoke every token of the current user at once."""
+    service.logout(session, user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/departments", response_model=list[DepartmentRead], responses=problem_responses(401))
+def list_departments(session: SessionDep, _: CurrentUser) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.id)))
+
+
+@router.get("/organizations", response_model=list[OrganizationRead],
+            responses=problem_responses(401))
+def list_organizations(session: SessionDep, user: CurrentUser) -> list[Organization]:
+    stmt = select(Organization).where(Organization.visible_to(user)).order_by(Organization.id)
+    return list(session.scalars(stmt))
+
+
+@router.get("/organizations/{organization_id}", response_model=OrganizationRead,
+            responses=problem_responses(401, 404))
+def get_organization(session: SessionDep, user: CurrentUser, organization_id: int) -> Organization:
+    return get_visible(session, Organization, organization_id, user, what="单位")
+
+
+@router.post("/organizations", response_model=OrganizationRead,
+             status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422))
+def create_organization(session: SessionDep, data: OrganizationCreate,
+                        user: User = require(Role.admin)) -> Organization:
+    return service.create_organization(session, actor=user, data=data)
+
+
+@router.get("/users", response_model=list[UserRead], responses=problem_responses(401, 403))
+def list_users(session: SessionDep, user: User = require(Role.admin)) -> list[dict[str, object]]:
+    return [service.user_view(u) for u in service.list_users(session)]
+
+
+@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED,
+             responses=problem_responses(401, 403, 409, 422))
+def create_user(session: SessionDep, data: UserCreate,
+                user: User = require(Role.admin)) -> dict[str, object]:
+    return service.user_view(service.create_user(session, actor=user, data=data))
+
+
+@router.get("/users/{user_id}", response_model=UserRead, responses=problem_responses(401, 404))
+def get_user(session: SessionDep, user: CurrentUser, user_id: int) -> dict[str, object]:
+    get_visible(session, User, user_id, user, what="用户")
+    return service.user_view(service.load_user(session, user_id))  # type: ignore[arg-type]
+
+
+@router.patch("/users/{user_id}", response_model=UserRead,
+              responses=problem_responses(401, 403, 404, 422))
+def update_user(session: SessionDep, user_id: int, data: UserUpdate,
+                user: User = require(Role.admin)) -> dict[str, object]:
+    """Disable or re-enable an account; disabling revokes its tokens at once."""
+    target = get_visible(session, User, user_id, user, what="用户")
+    if data.is_active is not None:
+        target = service.set_active(session, actor=user, user_id=user_id, active=data.is_active)
+    return service.user_view(service.load_user(session, target.id))  # type: ignore[arg-type]

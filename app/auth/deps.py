@@ -1,0 +1,81 @@
+"""FastAPI dependencies: the request session, the current user, role requirements, scoping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Protocol, TypeVar
+
+import jwt
+from fastapi import Depends
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.auth.models import User
+from app.auth.roles import Role
+from app.auth.security import decode_access_token
+from app.auth.service import load_user
+from app.db import get_read_session, get_session
+from app.errors import Forbidden, NotFound, Unauthorized
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
+
+bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def user_from_token(session: Session, token: str | None) -> User:
+    if not token:
+        raise Unauthorized("请先登录")
+    try:
+        claims = decode_access_token(token)
+        user_id, version = int(claims["sub"]), int(claims["ver"])
+    except (jwt.InvalidTokenError, ValueError, KeyError):
+        raise Unauthorized("登录凭证无效或已过期，请重新登录") from None
+    user = load_user(session, user_id)
+    if user is None or not user.is_active or user.token_version != version:
+        raise Unauthorized("登录凭证已失效，请重新登录")
+    return user
+
+
+def current_user(session: SessionDep, token: Annotated[str | None, Depends(bearer)]) -> User:
+    return user_from_token(session, token)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: Role) -> Any:
+    """A dependency that answers 403 unless the current user has one of ``roles``."""
+    allowed = frozenset(roles)
+
+    def dependency(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise Forbidden("当前角色无权进行此操作")
+        return user
+
+    return Depends(dependency)
+
+
+class Scoped(Protocol):
+    id: Any
+
+    @classmethod
+    def visible_to(cls, user: User) -> ColumnElement[bool]: ...
+
+
+T = TypeVar("T", bound=Scoped)
+
+
+def get_visible(session: Session, model: type[T], object_id: object, user: User, *,
+                what: str = "记录", options: tuple[Any, ...] = ()) -> T:
+    """The object if ``user`` may see it; otherwise 404, exactly as if it did not exist."""
+    obj = session.scalar(select(model).where(model.id == object_id, model.visible_to(user))
+                         .options(*options))
+    if obj is None:
+        raise NotFound(f"未找到该{what}")
+    return obj
+
+
+ScopeFilter = Callable[[User], ColumnElement[bool]]

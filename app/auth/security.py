@@ -1,0 +1,70 @@
+"""Password hashing (Argon2id) and access tokens (JWT, HS256 only, with audience and expiry)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from app.clock import now
+from app.config import get_settings
+
+ALGORITHM = "HS256"
+ALLOWED_ALGORITHMS = [ALGORITHM]
+PASSWORD_MIN_LENGTH = 8
+
+
+@cache
+def _hasher(time_cost: int, memory_cost: int) -> PasswordHash:
+    return PasswordHash((Argon2Hasher(time_cost=time_cost, memory_cost=memory_cost),))
+
+
+def password_hasher() -> PasswordHash:
+    s = get_settings()
+    return _hasher(s.argon2_time_cost, s.argon2_memory_cost)
+
+
+def hash_password(password: str) -> str:
+    return password_hasher().hash(password)
+
+
+_DUMMY_HASH: dict[tuple[int, int], str] = {}
+
+
+def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """(matches, new hash if the stored one should be upgraded).
+
+    With no stored hash (unknown user) a dummy hash is still verified, so the answer takes
+    the same time whether or not the account exists.
+    """
+    hasher = password_hasher()
+    if password_hash is None:
+        s = get_settings()
+        key = (s.argon2_time_cost, s.argon2_memory_cost)
+        dummy = _DUMMY_HASH.setdefault(key, hasher.hash("baozu-dummy-password"))
+        hasher.verify_and_update(password, dummy)
+        return False, None
+    return hasher.verify_and_update(password, password_hash)
+
+
+def create_access_token(*, user_id: int, role: str, token_version: int) -> tuple[str, int]:
+    """A signed token and its lifetime in seconds."""
+    s = get_settings()
+    issued = now()
+    lifetime = timedelta(minutes=s.token_minutes)
+    claims = {"sub": str(user_id), "role": role, "ver": token_version, "aud": s.token_audience,
+              "iss": s.token_issuer, "iat": issued, "exp": issued + lifetime}
+    token = jwt.encode(claims, s.secret_key.get_secret_value(), algorithm=ALGORITHM)
+    return token, int(lifetime.total_seconds())
+
+
+def decode_access_token(token: str) -> dict[str, Any]:
+    """Verified claims; raises ``jwt.InvalidTokenError`` for any bad, forged or expired token."""
+    s = get_settings()
+    return jwt.decode(token, s.secret_key.get_secret_value(), algorithms=ALLOWED_ALGORITHMS,
+                      audience=s.token_audience, issuer=s.token_issuer,
+                      options={"require": ["exp", "iat", "sub", "aud", "iss", "ver"]})

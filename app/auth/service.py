@@ -1,0 +1,147 @@
+"""Accounts and organisations: creation, registration, login, logout, disabling."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from app import clock
+from app.audit.service import SystemActor, record
+from app.auth.models import Department, Organization, User
+from app.auth.roles import DEPARTMENT_ROLES, ORGANIZATION_ROLES, Role
+from app.auth.schemas import OrganizationCreate, RegisterRequest, UserCreate
+from app.auth.security import hash_password, verify_password
+from app.errors import Conflict, InvalidInput, NotFound, RuleViolation, Unauthorized
+from app.personal_data import decrypt_id_number, encrypt_id_number, id_number_digest
+from rules.identifiers import check_id_number, check_uscc, mask_id_number, normalize_uscc
+
+log = logging.getLogger("baozu.auth")
+
+Actor = User | SystemActor
+
+
+def load_user(session: Session, user_id: int) -> User | None:
+    return session.scalar(select(User).where(User.id == user_id)
+                          .options(joinedload(User.organization), joinedload(User.department)))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.id).options(
+        joinedload(User.organization), joinedload(User.department))))
+
+
+def find_department(session: Session, name_or_code: str) -> Department | None:
+    return session.scalar(select(Department).where(
+        (Department.name == name_or_code) | (Department.code == name_or_code)))
+
+
+def create_organization(session: Session, *, actor: Actor, data: OrganizationCreate) -> Organization:
+    uscc = normalize_uscc(data.uscc)
+    decision = check_uscc(uscc)
+    if not decision.ok:
+        raise RuleViolation.from_decision(decision)
+    if session.scalar(select(Organization.id).where(Organization.uscc == uscc)):
+        raise Conflict(f"统一社会信用代码 {uscc} 已登记", field="uscc")
+    if session.scalar(select(Organization.id).where(Organization.name == data.name)):
+        raise Conflict(f"单位名称“{data.name}”已登记", field="name")
+    org = Organization(name=data.name, uscc=uscc)
+    session.add(org)
+    session.flush()
+    record(session, actor=actor, action="organization.created", entity_type="organization",
+           entity_id=org.id, summary={"name": org.name, "uscc": org.uscc})
+    return org
+
+
+def _check_binding(session: Session, data: UserCreate) -> None:
+    role = Role(data.role)
+    if role in ORGANIZATION_ROLES:
+        if data.organization_id is None or session.get(Organization, data.organization_id) is None:
+            raise InvalidInput(f"{role.label}账号必须属于一个已登记的单位", field="organization_id")
+    elif data.organization_id is not None:
+        raise InvalidInput(f"{role.label}账号不属于任何单位", field="organization_id")
+    if role in DEPARTMENT_ROLES:
+        if data.department_id is None or session.get(Department, data.department_id) is None:
+            raise InvalidInput("联审部门账号必须属于一个部门", field="department_id")
+    elif data.department_id is not None:
+        raise InvalidInput(f"{role.label}账号不属于任何部门", field="department_id")
+    if role == Role.tenant and (not data.full_name or not data.id_number):
+        raise InvalidInput("承租人账号需要姓名和身份证号码", field="id_number")
+
+
+def create_user(session: Session, *, actor: Actor | None, data: UserCreate) -> User:
+    """Create an account; ``actor=None`` means the new user registers themself."""
+    _check_binding(session, data)
+    if data.password.casefold() == data.username.casefold():
+        raise InvalidInput("密码不能与用户名相同", field="password")
+    if session.scalar(select(User.id).where(User.username == data.username)):
+        raise Conflict(f"用户名 {data.username} 已被使用", field="username")
+    user = User(username=data.username, password_hash=hash_password(data.password),
+                role=Role(data.role).value, full_name=data.full_name, phone=data.phone,
+                organization_id=data.organization_id, department_id=data.department_id)
+    if data.id_number:
+        decision = check_id_number(data.id_number, clock.today())
+        if not decision.ok:
+            raise RuleViolation.from_decision(decision)
+        digest = id_number_digest(data.id_number)
+        if session.scalar(select(User.id).where(User.id_number_digest == digest)):
+            raise Conflict("该身份证号码已注册账号", field="id_number")
+        user.id_number_enc, user.id_number_digest = encrypt_id_number(data.id_number), digest
+    session.add(user)
+    session.flush()
+    record(session, actor=actor or user,
+           action="user.registered" if actor is None else "user.created",
+           entity_type="user", entity_id=user.id,
+           summary={"username": user.username, "role": user.role,
+                    "organization_id": user.organization_id,
+                    "department_id": user.department_id})
+    return load_user(session, user.id)  # type: ignore[return-value]
+
+
+def register_tenant(session: Session, data: RegisterRequest) -> User:
+    return create_user(session, actor=None, data=UserCreate(role=Role.tenant, **data.model_dump()))
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    ok, new_hash = verify_password(password, user.password_hash if user else None)
+    if user is None or not ok or not user.is_active:
+        log.info("login refused for a username")
+        raise Unauthorized("用户名或密码错误，或账号已停用")
+    if new_hash:
+        user.password_hash = new_hash
+    return user
+
+
+def logout(session: Session, user: User) -> None:
+    """Revoke every token of ``user`` at once (per-user token version)."""
+    user.token_version += 1
+    record(session, actor=user, action="user.logged_out", entity_type="user", entity_id=user.id)
+
+
+def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> User:
+    user = load_user(session, user_id)
+    if user is None:
+        raise NotFound("未找到该用户")
+    if user.is_active != active:
+        user.is_active = active
+        user.token_version += 1
+        record(session, actor=actor, action="user.enabled" if active else "user.disabled",
+               entity_type="user", entity_id=user.id, summary={"username": user.username})
+    return user
+
+
+def user_view(user: User, *, full: bool = False) -> dict[str, object]:
+    """The dict a ``UserRead`` (or, for the person themself, ``MeRead``) is built from."""
+    id_number = decrypt_id_number(user.id_number_enc) if user.id_number_enc else None
+    view: dict[str, object] = {
+        "id": user.id, "username": user.username, "role": user.role,
+        "role_label": Role(user.role).label, "full_name": user.full_name,
+        "organization": user.organization, "department": user.department,
+        "id_number_masked": mask_id_number(id_number) if id_number else None,
+        "is_active": user.is_active,
+    }
+    if full:
+        view |= {"id_number": id_number, "phone": user.phone}
+    return view

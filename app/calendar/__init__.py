@@ -1,0 +1,1 @@
+"""Holiday-calendar storage and API; the working-day arithmetic lives in ``rules.calendar``."""

@@ -1,0 +1,48 @@
+"""Routes: working-day arithmetic and each year's holiday notice."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from app.auth.deps import SessionDep, require
+from app.auth.models import User
+from app.auth.roles import Role
+from app.calendar import service
+from app.calendar.schemas import WorkingDaysRead, YearPut, YearRead
+from app.errors import problem_responses
+from rules.calendar import YearCalendar
+
+router = APIRouter(prefix="/calendar", tags=["工作日历"])
+YearPath = Annotated[int, Path(ge=1949, le=2200, description="年份")]
+
+
+def _read(cal: YearCalendar) -> YearRead:
+    return YearRead(year=cal.year, source=cal.source, notice=cal.notice,
+                    holidays=sorted(cal.holidays), makeup_workdays=sorted(cal.makeup_workdays),
+                    working_days=len(cal.working_ordinals))
+
+
+@router.get("/add-working-days", response_model=WorkingDaysRead, responses=problem_responses(422))
+def add_working_days(
+    session: SessionDep,
+    start: Annotated[date, Query(description="起算日（当日不计入）")],
+    days: Annotated[int, Query(ge=1, le=3660, description="工作日数")],
+) -> WorkingDaysRead:
+    """The ``days``-th working day after ``start`` (第二十四条: the start day never counts)."""
+    result = service.work_calendar(session).add_working_days(start, days)
+    return WorkingDaysRead(start=start, days=days, date=result)
+
+
+@router.get("/{year}", response_model=YearRead, responses=problem_responses(422))
+def get_year(session: SessionDep, year: YearPath) -> YearRead:
+    return _read(service.work_calendar(session).year(year))
+
+
+@router.put("/{year}", response_model=YearRead, responses=problem_responses(401, 403, 422))
+def put_year(session: SessionDep, year: YearPath, data: YearPut,
+             user: User = require(Role.admin)) -> YearRead:
+    """Enter (or correct) a year from the State Council's notice."""
+    return _read(service.put_year(session, actor=user, year=year, data=data))

@@ -1,0 +1,140 @@
+"""``baozu``: migrate, create-user, serve, seed-demo, audit verify.
+
+The command names and options are relied on by tools outside the project; keep them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import ProblemError, _field_errors
+
+cli = typer.Typer(help="保租通命令行工具", no_args_is_help=True, add_completion=False)
+audit_cli = typer.Typer(help="审计日志", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"错误：{message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One transaction: committed when the block succeeds, rolled back on any error."""
+    from app.db import database
+
+    with database().sessions.begin() as session:
+        yield session
+
+
+@cli.command()
+def migrate() -> None:
+    """把数据库结构升级到最新版本（alembic upgrade head）。"""
+    from alembic import command
+
+    from app.health import alembic_config
+
+    cfg = alembic_config()
+    cfg.attributes["configure_logging"] = False
+    command.upgrade(cfg, "head")
+    typer.echo("数据库已升级到最新版本")
+
+
+@cli.command("create-user")
+def create_user(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    password: Annotated[str, typer.Option("--password", help="密码（至少 8 位）")],
+    role: Annotated[str, typer.Option("--role", help="角色：developer、office、department、"
+                                      "leader、tenant、employer、auditor、admin")],
+    organization: Annotated[str | None, typer.Option("--organization", help="单位名称")] = None,
+    uscc: Annotated[str | None, typer.Option("--uscc", help="单位统一社会信用代码")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="部门名称或代码")] = None,
+    full_name: Annotated[str | None, typer.Option("--full-name", help="姓名")] = None,
+    id_number: Annotated[str | None, typer.Option("--id-number", help="身份证号码")] = None,
+) -> None:
+    """创建账号（单位不存在时按名称和统一社会信用代码登记）。"""
+    from app.audit.service import SYSTEM
+    from app.auth import service
+    from app.auth.models import Organization
+    from app.auth.roles import Role
+    from app.auth.schemas import OrganizationCreate, UserCreate
+
+    if role not in {r.value for r in Role}:
+        fail(f"未知角色 {role}；可选：{'、'.join(r.value for r in Role)}")
+    if (organization is None) != (uscc is None):
+        fail("--organization 与 --uscc 需要同时提供")
+    try:
+        with transaction() as session:
+            org_id = dept_id = None
+            if organization and uscc:
+                org = session.scalar(select(Organization).where(Organization.uscc == uscc.upper()))
+                if org is None:
+                    org = service.create_organization(
+                        session, actor=SYSTEM, data=OrganizationCreate(name=organization, uscc=uscc))
+                elif org.name != organization:
+                    fail(f"统一社会信用代码 {uscc} 已登记为“{org.name}”，与 --organization 不一致")
+                org_id = org.id
+            if department:
+                dept = service.find_department(session, department)
+                if dept is None:
+                    fail(f"未找到部门“{department}”（可用 GET /api/v1/departments 查看）")
+                dept_id = dept.id  # type: ignore[union-attr]
+            user = service.create_user(session, actor=SYSTEM, data=UserCreate(
+                username=username, password=password, role=Role(role), full_name=full_name,
+                id_number=id_number, organization_id=org_id, department_id=dept_id))
+            typer.echo(f"已创建账号 {user.username}（{Role(user.role).label}）")
+    except ValidationError as exc:
+        fail("；".join(f"{e['field']}：{e['message']}" for e in _field_errors(exc.errors())))
+    except ProblemError as exc:
+        fail(exc.detail)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    reload: Annotated[bool, typer.Option(help="代码改动时自动重启（开发用）")] = False,
+) -> None:
+    """启动 Web 服务。"""
+    import uvicorn
+
+    uvicorn.run("app.main:app", host=host, port=port, reload=reload, proxy_headers=True)
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """载入演示数据（仅在数据库中尚无演示数据时），并打印演示账号。"""
+    from app.seed import DEMO_PASSWORD
+    from app.seed import seed_demo as load
+
+    with transaction() as session:
+        logins = load(session)
+    typer.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for login in logins:
+        typer.echo(f"  {login.username:<14} {login.role:<8} {login.who}")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """逐条校验审计日志哈希链；链条断裂时以非零状态退出。"""
+    from app.audit.service import verify
+
+    with transaction() as session:
+        result = verify(session)
+    if result.ok:
+        typer.echo(f"审计链完整：共 {result.events_checked} 条事件，末尾哈希 {result.last_hash}")
+        return
+    typer.echo(f"审计链断裂：第 {result.broken_id} 号事件，{result.reason}", err=True)
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    cli()

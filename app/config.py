@@ -1,0 +1,56 @@
+"""Settings, read once from the environment (prefix ``BAOZU_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app import PROJECT_ROOT
+
+DEFAULT_SECRET = "baozu-development-secret-change-me"
+DEFAULT_DATA_KEY = "baozu-development-data-key-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BAOZU_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'baozu.db'}"
+    database_read_url: str | None = None
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    # Key for personal data at rest (身份证 numbers): encryption and the keyed lookup hash.
+    data_key: SecretStr = SecretStr(DEFAULT_DATA_KEY)
+    today: date | None = Field(default=None, description="固定“今天”（演示与测试用）")
+    timezone: str = "Asia/Shanghai"
+
+    token_audience: str = "baozu-api"
+    token_issuer: str = "baozu"
+    token_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    # Argon2id cost; the defaults are pwdlib's recommendation. Tests lower them for speed.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_cost: int = Field(default=65536, ge=8)
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.environment != "development":
+            for name, default in (("SECRET_KEY", DEFAULT_SECRET), ("DATA_KEY", DEFAULT_DATA_KEY)):
+                value = getattr(self, name.lower()).get_secret_value()
+                if value == default or len(value) < 32:
+                    raise ValueError(
+                        f"BAOZU_{name} must be set to a random value of at least 32 characters "
+                        f"outside development (environment={self.environment})"
+                    )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

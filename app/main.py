@@ -1,0 +1,42 @@
+"""create_app(): routers, error handlers, templates and static files."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import PROJECT_ROOT
+from app.audit.api import router as audit_router
+from app.auth.api import router as auth_router
+from app.calendar.api import router as calendar_router
+from app.errors import install_error_handlers
+from app.health import router as health_router
+from app.web.pages import router as pages_router
+
+API_PREFIX = "/api/v1"
+
+
+def create_app() -> FastAPI:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = FastAPI(
+        title="保租通 API",
+        description="景德镇市中心城区保障性租赁住房租赁平台（景府办发〔2022〕3号）",
+        version="0.1.0",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, calendar_router, audit_router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(health_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=str(PROJECT_ROOT / "static")), name="static")
+    return app
+
+
+app = create_app()

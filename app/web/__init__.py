@@ -1,0 +1,1 @@
+"""Pages for people (Jinja2); they call the same service functions as the API."""

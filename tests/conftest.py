@@ -1,0 +1,206 @@
+"""Test setup: a database built by the migrations, one rolled-back transaction per test.
+
+The suite runs against SQLite by default and against PostgreSQL when
+``BAOZU_TEST_DATABASE_URL`` names a fresh PostgreSQL database (``.ci/run`` does both).
+Tests marked ``postgres`` need a real server whatever the main database is: they create
+throwaway databases through ``BAOZU_TEST_POSTGRES_URL`` (default: the local server) and
+fail instead of skipping when ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+os.environ.update({
+    "BAOZU_ENVIRONMENT": "test",
+    "BAOZU_SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
+    "BAOZU_DATA_KEY": "test-data-key-0123456789abcdef0123456789abcd",
+    "BAOZU_ARGON2_TIME_COST": "1",
+    "BAOZU_ARGON2_MEMORY_COST": "1024",
+})
+os.environ.pop("BAOZU_TODAY", None)
+os.environ.pop("BAOZU_DATABASE_READ_URL", None)
+_TMP = Path(tempfile.mkdtemp(prefix="baozu-test-"))
+TEST_DATABASE_URL = os.environ.get("BAOZU_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+os.environ["BAOZU_DATABASE_URL"] = TEST_DATABASE_URL
+
+import pytest  # noqa: E402
+from alembic import command  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from app import db as app_db  # noqa: E402
+from app.audit.service import SYSTEM  # noqa: E402
+from app.auth import service as accounts  # noqa: E402
+from app.auth.models import Organization, User  # noqa: E402
+from app.auth.roles import Role  # noqa: E402
+from app.auth.schemas import OrganizationCreate, UserCreate  # noqa: E402
+from app.config import get_settings  # noqa: E402
+from app.health import alembic_config  # noqa: E402
+from app.main import app  # noqa: E402
+from rules.identifiers import id_number_check_character, uscc_check_character  # noqa: E402
+
+PASSWORD = "correct-horse-battery"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    cfg = alembic_config()
+    cfg.set_main_option("sqlalchemy.url", url)
+    cfg.attributes["configure_logging"] = False
+    command.upgrade(cfg, revision)
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    migrate(TEST_DATABASE_URL)
+    database = app_db.configure(TEST_DATABASE_URL)
+    yield database.engine
+    database.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db_session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                         expire_on_commit=False)
+    yield db_session
+    db_session.close()
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    """The app with every request's session joined to the test's transaction."""
+
+    def request_session() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()  # releases this request's savepoint
+        except BaseException:
+            session.rollback()  # back to the savepoint: nothing of the request is kept
+            raise
+
+    app.dependency_overrides[app_db.get_session] = request_session
+    app.dependency_overrides[app_db.get_read_session] = request_session
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+    app.dependency_overrides.clear()
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
+    """Set the service's "today" (``BAOZU_TODAY``) for this test."""
+
+    def set_today(day: date) -> None:
+        monkeypatch.setattr(get_settings(), "today", day)
+
+    return set_today
+
+
+_counter = iter(range(1, 10**9))
+
+
+def fake_uscc() -> str:
+    body = f"9136020{next(_counter):010d}"
+    return body + uscc_check_character(body)
+
+
+def fake_id_number(born: str = "19950101") -> str:
+    body = f"360203{born}{next(_counter) % 1000:03d}"
+    return body + id_number_check_character(body)
+
+
+@pytest.fixture
+def make_org(session: Session) -> Callable[..., Organization]:
+    def make(name: str | None = None) -> Organization:
+        n = next(_counter)
+        return accounts.create_organization(session, actor=SYSTEM, data=OrganizationCreate(
+            name=name or f"测试单位{n}", uscc=fake_uscc()))
+    return make
+
+
+@pytest.fixture
+def make_user(session: Session, make_org: Callable[..., Organization]) -> Callable[..., User]:
+    def make(role: Role | str, username: str | None = None, **kw: object) -> User:
+        role = Role(role)
+        if role in (Role.developer, Role.employer) and "organization_id" not in kw:
+            kw["organization_id"] = make_org().id
+        if role == Role.department and "department_id" not in kw:
+            kw["department_id"] = accounts.find_department(session, "zhujian").id  # type: ignore[union-attr]
+        if role == Role.tenant:
+            kw.setdefault("full_name", "测试承租人")
+            kw.setdefault("id_number", fake_id_number())
+        data = UserCreate(username=username or f"{role.value}{next(_counter)}", password=PASSWORD,
+                          role=role, **kw)  # type: ignore[arg-type]
+        return accounts.create_user(session, actor=SYSTEM, data=data)
+    return make
+
+
+@pytest.fixture
+def login(client: TestClient) -> Callable[[User | str], dict[str, str]]:
+    """Authorization headers for a user (by object or username)."""
+
+    def headers(user: User | str, password: str = PASSWORD) -> dict[str, str]:
+        username = user if isinstance(user, str) else user.username
+        response = client.post("/api/v1/auth/token",
+                               data={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return headers
+
+
+def count(session: Session, table: str) -> int:
+    return session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+# ---- PostgreSQL-only tests ----------------------------------------------------------------
+
+POSTGRES_ADMIN_URL = os.environ.get("BAOZU_TEST_POSTGRES_URL",
+                                    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _require_postgres() -> Engine:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        admin.dispose()
+        message = f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return admin
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A throwaway, migrated PostgreSQL database for tests that need real commits."""
+    admin = _require_postgres()
+    name = f"baozu_t_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        migrate(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

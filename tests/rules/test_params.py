@@ -1,0 +1,55 @@
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from rules.params import ParameterNotInForce, UnknownParameter, load, parameters, value_at
+
+CATALOG_PARAMETERS = {
+    "unit_area_max_m2": Decimal("90"), "small_unit_area_m2": Decimal("70"),
+    "large_unit_share_max": Decimal("0.15"), "park_support_land_ratio_max": Decimal("0.15"),
+    "vat_simplified_rate": Decimal("0.015"), "property_tax_rate": Decimal("0.04"),
+    "fund_contribution_months_min": 6, "review_working_days": 10,
+    "conversion_procedure_working_days": 10, "listing_days_after_completion": 15,
+    "lease_term_months_min": 6, "rent_cap_ratio": Decimal("0.90"), "appraisal_valid_years": 2,
+    "transition_months": 12, "exit_min_operation_years": 8, "prepaid_rent_months_max": 3,
+    "lease_term_months_max": 60, "exit_decision_working_days": 3,
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), CATALOG_PARAMETERS.items())
+def test_catalog_values_in_force(name: str, expected: object) -> None:
+    assert value_at(name, date(2024, 6, 1)) == expected
+
+
+def test_every_parameter_cites_an_article_and_a_start_date() -> None:
+    for p in parameters().values():
+        assert p.article.startswith(("第", "附件")), p.name
+        assert p.values and all(isinstance(v.since, date) for v in p.values)
+
+
+def test_central_districts() -> None:
+    assert value_at("central_districts", date(2023, 1, 1)) == ("珠山区", "昌江区", "高新区", "昌南新区")
+
+
+def test_before_the_regulation_no_value_is_in_force() -> None:
+    with pytest.raises(ParameterNotInForce) as err:
+        value_at("rent_cap_ratio", date(2022, 5, 5))
+    assert "2022-05-06" in str(err.value)
+
+
+def test_unknown_parameter() -> None:
+    with pytest.raises(UnknownParameter):
+        value_at("no_such_parameter", date(2023, 1, 1))
+
+
+def test_a_later_value_applies_from_its_date(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        '[cap]\narticle = "第三十七条"\ndescription = "x"\ntype = "decimal"\n'
+        'values = [{ since = 2024-01-01, value = "0.85" }, { since = 2022-05-06, value = "0.90" }]\n',
+        encoding="utf-8")
+    cap = load(path)["cap"]
+    assert cap.at(date(2023, 12, 31)) == Decimal("0.90")
+    assert cap.at(date(2024, 1, 1)) == Decimal("0.85")
