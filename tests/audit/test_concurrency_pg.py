@@ -1,9 +1,10 @@
-"""Concurrent writers on a real PostgreSQL server keep one unbroken chain."""
+"""On a real PostgreSQL server: concurrent writers keep one chain; the table is append-only."""
 
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -30,3 +31,16 @@ def test_parallel_writers_keep_a_linear_chain(pg_database: str) -> None:
     engine.dispose()
     assert total == writers * per_writer
     assert result.ok and result.events_checked == total
+
+
+def test_trigger_refuses_update_delete_and_truncate(pg_database: str) -> None:
+    engine = create_engine(pg_database)
+    with Session(engine) as session, session.begin():
+        audit.record(session, actor=SYSTEM, action="test.event", entity_type="test", entity_id=1)
+    for sql in ("UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event",
+                "TRUNCATE audit_event"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(sql))
+    with Session(engine) as session:
+        assert audit.verify(session).ok
+    engine.dispose()
