@@ -12,6 +12,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     BAOZU_ENVIRONMENT=production \
     WEB_CONCURRENCY=4
 
+# A TrueType CJK font so certificate and notice PDFs embed their Chinese text.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /srv/baozu
 RUN groupadd --system baozu && useradd --system --gid baozu --home /srv/baozu baozu
 

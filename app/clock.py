@@ -17,5 +17,19 @@ def today() -> date:
 
 
 def now() -> datetime:
-    """The current instant, timezone-aware (UTC)."""
-    return datetime.now(UTC)
+    """The current instant, timezone-aware (UTC).
+
+    With ``BAOZU_TODAY`` set, the instant keeps today's time of day but falls on that date
+    (in the configured timezone), so timestamps and legal dates agree in demos and tests.
+    """
+    settings = get_settings()
+    instant = datetime.now(UTC)
+    if settings.today is None:
+        return instant
+    local = instant.astimezone(ZoneInfo(settings.timezone))
+    return datetime.combine(settings.today, local.timetz()).astimezone(UTC)
+
+
+def local_date(instant: datetime) -> date:
+    """The legal date (in the configured timezone) of a stored timestamp."""
+    return instant.astimezone(ZoneInfo(get_settings().timezone)).date()

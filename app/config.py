@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     data_key: SecretStr = SecretStr(DEFAULT_DATA_KEY)
     today: date | None = Field(default=None, description="固定“今天”（演示与测试用）")
     timezone: str = "Asia/Shanghai"
+    # Where people reach the service: the QR codes on certificates and notices point here.
+    public_base_url: str = "http://127.0.0.1:8000"
 
     token_audience: str = "baozu-api"
     token_issuer: str = "baozu"
@@ -33,6 +35,8 @@ class Settings(BaseSettings):
     # Argon2id cost; the defaults are pwdlib's recommendation. Tests lower them for speed.
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_cost: int = Field(default=65536, ge=8)
+    # TrueType CJK font embedded in generated PDFs; unset: discover a system font (app/documents/fonts.py).
+    pdf_font: str | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -13,6 +13,8 @@ from app.auth.api import router as auth_router
 from app.calendar.api import router as calendar_router
 from app.errors import install_error_handlers
 from app.health import router as health_router
+from app.projects.api import public as certificates_router
+from app.projects.api import router as projects_router
 from app.web.pages import router as pages_router
 
 API_PREFIX = "/api/v1"
@@ -30,7 +32,8 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, calendar_router, audit_router):
+    for router in (auth_router, calendar_router, audit_router, projects_router,
+                   certificates_router):
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router)

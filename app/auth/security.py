@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -10,7 +10,6 @@ import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from app.clock import now
 from app.config import get_settings
 
 ALGORITHM = "HS256"
@@ -54,7 +53,7 @@ def verify_password(password: str, password_hash: str | None) -> tuple[bool, str
 def create_access_token(*, user_id: int, role: str, token_version: int) -> tuple[str, int]:
     """A signed token and its lifetime in seconds."""
     s = get_settings()
-    issued = now()
+    issued = datetime.now(UTC)  # real time: PyJWT checks expiry against the real clock
     lifetime = timedelta(minutes=s.token_minutes)
     claims = {"sub": str(user_id), "role": role, "ver": token_version, "aud": s.token_audience,
               "iss": s.token_issuer, "iat": issued, "exp": issued + lifetime}

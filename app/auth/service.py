@@ -27,6 +27,15 @@ def load_user(session: Session, user_id: int) -> User | None:
                           .options(joinedload(User.organization), joinedload(User.department)))
 
 
+def find_user(session: Session, username: str) -> User:
+    """A user by username, with organisation and department loaded (404 if unknown)."""
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    user = load_user(session, user_id) if user_id is not None else None
+    if user is None:
+        raise NotFound(f"未找到用户 {username}")
+    return user
+
+
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.id).options(
         joinedload(User.organization), joinedload(User.department))))

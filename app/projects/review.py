@@ -1,0 +1,105 @@
+"""The review clock of each project, the office's queue and the on-time statistics (第二十四条)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from statistics import mean
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app import clock
+from app.auth.models import User
+from app.calendar.service import work_calendar
+from app.projects.models import Project, ReviewDispatch
+from app.projects.status import DECIDED, IN_QUEUE, ProjectStatus
+from rules.art24_review_clock import ClockState, Suspension, review_clock
+from rules.calendar import CalendarYearMissing
+from rules.params import value_at
+
+
+def suspensions(project: Project) -> list[Suspension]:
+    return [Suspension(r.requested_on, r.supplemented_on)
+            for r in project.material_requests if r.stage == "review"]
+
+
+def clock_state(session: Session, project: Project) -> ClockState | None:
+    """The clock of an accepted project, or None before acceptance."""
+    if project.accepted_on is None:
+        return None
+    ended = project.decided_on or project.withdrawn_on
+    return review_clock(work_calendar(session), project.accepted_on,
+                        max(clock.today(), ended or project.accepted_on),
+                        suspensions(project), decided_on=ended)
+
+
+def clock_view(session: Session, project: Project) -> dict[str, Any]:
+    state = clock_state(session, project)
+    if state is None:
+        limit = value_at("review_working_days", clock.today())
+        return {"accepted_on": None, "deadline": None, "working_days_elapsed": 0,
+                "working_days_remaining": limit, "suspended": False, "overdue": False,
+                "due_soon": False, "decided_on": None, "on_time": None, "limit": limit}
+    data = asdict(state)
+    data["accepted_on"] = data.pop("started_on")
+    return data
+
+
+def queue(session: Session, user: User) -> list[dict[str, Any]]:
+    """Open applications, soonest deadline first; unaccepted and suspended ones after."""
+    projects = session.scalars(
+        select(Project).where(Project.status.in_([s.value for s in IN_QUEUE]),
+                              Project.visible_to(user))
+        .options(joinedload(Project.organization), selectinload(Project.material_requests),
+                 selectinload(Project.dispatches).joinedload(ReviewDispatch.department)))
+    items = []
+    for p in projects:
+        item: dict[str, Any] = {
+            "project_id": p.id, "name": p.name, "organization": p.organization.name,
+            "status": p.status, "status_label": ProjectStatus(p.status).label,
+            "submitted_at": p.submitted_at, "accepted_on": p.accepted_on, "deadline": None,
+            "working_days_remaining": None, "suspended": False, "overdue": False,
+            "due_soon": False,
+            "pending_departments": [d.department.name for d in p.dispatches if d.opinion is None],
+        }
+        try:
+            state = clock_state(session, p)
+        except CalendarYearMissing as missing:
+            item["calendar_missing_year"] = missing.year
+            state = None
+        if state is not None:
+            item |= {"deadline": state.deadline, "working_days_remaining": state.working_days_remaining,
+                     "suspended": state.suspended, "overdue": state.overdue,
+                     "due_soon": state.due_soon}
+        items.append(item)
+    far = clock.today().replace(year=9999)
+    items.sort(key=lambda i: (i["deadline"] is None, i["deadline"] or far,
+                              i["accepted_on"] is None, i["submitted_at"] or clock.now()))
+    return items
+
+
+def stats(session: Session) -> dict[str, Any]:
+    """On-time rate and mean working days per decision; open applications past their deadline."""
+    decided = session.scalars(
+        select(Project).where(Project.status.in_([s.value for s in DECIDED]),
+                              Project.accepted_on.is_not(None), Project.decided_on.is_not(None))
+        .options(selectinload(Project.material_requests)))
+    states = [s for s in (clock_state(session, p) for p in decided) if s is not None]
+    on_time = sum(1 for s in states if s.on_time)
+    open_projects = session.scalars(
+        select(Project).where(Project.status.in_([s.value for s in IN_QUEUE]),
+                              Project.accepted_on.is_not(None))
+        .options(selectinload(Project.material_requests)))
+    open_overdue = 0
+    for p in open_projects:
+        try:
+            state = clock_state(session, p)
+        except CalendarYearMissing:
+            continue
+        open_overdue += bool(state and state.overdue)
+    return {"decided": len(states), "on_time": on_time,
+            "on_time_rate": round(on_time / len(states), 4) if states else None,
+            "mean_working_days": (round(mean(s.working_days_elapsed for s in states), 2)
+                                  if states else None),
+            "open_overdue": open_overdue}
