@@ -2,7 +2,8 @@
 # migrations on start, health check on /healthz.
 #   docker build -t baozu .
 #   docker run -p 8000:8000 -e BAOZU_DATABASE_URL=postgresql+psycopg://... \
-#     -e BAOZU_SECRET_KEY=... -e BAOZU_DATA_KEY=... baozu
+#     -e BAOZU_SECRET_KEY=... -e BAOZU_DATA_KEY=... \
+#     -e FORWARDED_ALLOW_IPS=<the load balancer's addresses> baozu
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,7 +11,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     BAOZU_ENVIRONMENT=production \
-    WEB_CONCURRENCY=4
+    WEB_CONCURRENCY=4 \
+    FORWARDED_ALLOW_IPS=127.0.0.1
 
 # A TrueType CJK font so certificate and notice PDFs embed their Chinese text.
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
@@ -31,4 +33,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
 
-CMD ["sh", "-c", "baozu migrate && exec gunicorn app.main:app --worker-class uvicorn.workers.UvicornWorker --workers ${WEB_CONCURRENCY} --bind 0.0.0.0:8000 --access-logfile - --forwarded-allow-ips='*'"]
+CMD ["sh", "-c", "baozu migrate && exec gunicorn app.main:app --worker-class uvicorn.workers.UvicornWorker --workers ${WEB_CONCURRENCY} --bind 0.0.0.0:8000 --access-logfile - --forwarded-allow-ips=${FORWARDED_ALLOW_IPS}"]

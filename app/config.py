@@ -38,6 +38,17 @@ class Settings(BaseSettings):
     # TrueType CJK font embedded in generated PDFs; unset: discover a system font (app/documents/fonts.py).
     pdf_font: str | None = None
 
+    # Brute-force protection (ASVS V6.3): failed logins counted in the database over a sliding
+    # window, per account and per client address; more answer 429 until the window passes.
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
+    # Browser origins allowed to call the API cross-origin (JSON list). Empty: no CORS at all.
+    cors_origins: list[str] = Field(default_factory=list)
+    # Largest request body accepted (bytes); larger ones answer 413 without being read.
+    # 20 MiB leaves room for the bulk endpoints (unit lists, attachments); most bodies are < 100 KiB.
+    max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
         if self.environment != "development":

@@ -7,12 +7,14 @@ response is sent; services only ``flush()``. Auditor reads may go to a replica t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Date, DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -61,13 +63,39 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class _NoResultRows(logging.Filter):
+    """Drops SQLAlchemy's DEBUG log of every result row (personal data, PIPL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != "Row %r"
+
+
+_SQL_LOGGER = logging.getLogger("sqlalchemy.engine.Engine")
+if not any(isinstance(f, _NoResultRows) for f in _SQL_LOGGER.filters):
+    _SQL_LOGGER.addFilter(_NoResultRows())
+
+
+def _sqlite_overflow(context: ExceptionContext) -> BaseException | None:
+    """SQLite binds integers of 64 bits at most and raises a bare ``OverflowError`` for a
+    bigger one (an id of 30 digits in a URL). Raise it as the ``DataError`` that PostgreSQL
+    gives for a number out of range, which the error handlers answer with 422."""
+    if isinstance(context.original_exception, OverflowError):
+        return DataError(context.statement, None, context.original_exception, hide_parameters=True)
+    return None
+
+
 def make_engine(url: str) -> Engine:
+    """An engine that never puts statement parameters (phone numbers, digests …) in logs or in
+    exception messages (``hide_parameters``), even with SQL logging turned on."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "handle_error", _sqlite_overflow)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                         hide_parameters=True)
 
 
 class Database:

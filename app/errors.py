@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rules.calendar import CalendarYearMissing
@@ -122,6 +122,16 @@ class Conflict(ProblemError):
     status, slug, title = 409, "conflict", "与当前状态冲突"
 
 
+class TooManyRequests(ProblemError):
+    """429 with ``Retry-After`` (seconds): e.g. too many failed logins (ASVS V6.3)."""
+
+    status, slug, title = 429, "too-many-requests", "请求过于频繁"
+
+    def __init__(self, detail: str, *, retry_after: int, **kw: Any) -> None:
+        kw.setdefault("headers", {"Retry-After": str(max(1, retry_after))})
+        super().__init__(detail, **kw)
+
+
 def _violation(f: Finding) -> dict[str, Any]:
     data = {"article": f.article, "code": f.code, "message": f.message}
     if f.field:
@@ -204,7 +214,60 @@ _HTTP_TITLES = {
 }
 
 
+_HTTP_TYPES = {413: PROBLEM_BASE + "request-too-large"}
+
+
+def document_problems(app: FastAPI) -> None:
+    """Make the OpenAPI document say what the handlers below really send for errors.
+
+    Every error declared with :func:`problem_responses` is served as
+    ``application/problem+json`` with the :class:`Problem` body, but FastAPI lists the model
+    under the route's own media type (``application/json``, ``text/html``) and adds a
+    default 422 with its ``HTTPValidationError`` shape, which the validation handler
+    replaces; and a body that cannot be decoded at all is answered 400 by FastAPI before
+    any validation. The generated document is rewritten once: each error response carries
+    only ``application/problem+json`` with the ``Problem`` schema, every operation with a
+    body declares the 400, so clients and contract tests (``tests/security/test_fuzz.py``)
+    check against the truth.
+    """
+    generate = app.openapi
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                if "requestBody" in operation:  # a body that is not UTF-8 (FastAPI answers 400)
+                    operation["responses"].setdefault("400", {
+                        "description": "请求内容无法解析", "content": {PROBLEM_JSON: {}}})
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    text = str(content)
+                    if status.isdigit() and int(status) >= 400 and (
+                            PROBLEM_JSON in content or "HTTPValidationError" in text
+                            or problem_ref["$ref"] in text):
+                        if "HTTPValidationError" in text:
+                            response["description"] = "请求数据不合法"
+                        response["content"] = {PROBLEM_JSON: {"schema": dict(problem_ref)}}
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "Problem" not in components:
+            definitions = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            components |= definitions.pop("$defs", {})
+            components["Problem"] = definitions
+        rendered = str(schema["paths"])
+        for unused in ("HTTPValidationError", "ValidationError"):
+            if f"/{unused}'" not in rendered:
+                components.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    document_problems(app)
     @app.exception_handler(ProblemError)
     async def _problem(_: Request, exc: ProblemError) -> JSONResponse:
         return problem_response(exc.body(), exc.headers)
@@ -220,10 +283,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         title = _HTTP_TITLES.get(exc.status_code, "请求未能完成")
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else title
+        if exc.detail == "There was an error parsing the body":
+            detail = "请求内容无法解析（应为 UTF-8 编码的 JSON 或表单）"
         if exc.status_code == 404:
             detail = "未找到该资源"
-        return problem_response({"type": "about:blank", "title": title,
-                                 "status": exc.status_code, "detail": detail},
+        return problem_response({"type": _HTTP_TYPES.get(exc.status_code, "about:blank"),
+                                 "title": title, "status": exc.status_code, "detail": detail},
                                 getattr(exc, "headers", None))
 
     @app.exception_handler(CalendarYearMissing)
@@ -247,6 +312,14 @@ def install_error_handlers(app: FastAPI) -> None:
                                  "title": "服务暂时不可用", "status": 503,
                                  "detail": "数据库暂时无法访问，请稍后重试"},
                                 {"Retry-After": "5"})
+
+    @app.exception_handler(DataError)
+    async def _data_out_of_range(_: Request, exc: DataError) -> JSONResponse:
+        # A value the database cannot hold (a number out of range, a text too long): the
+        # request's fault, not an outage. Only the error's class is logged, never the value.
+        log.warning("database refused a value: %s", type(exc.orig).__name__ if exc.orig else exc)
+        return problem_response({"type": PROBLEM_BASE + "validation", "title": "请求数据不合法",
+                                 "status": 422, "detail": "数值或文本超出允许的范围"})
 
     @app.exception_handler(DBAPIError)
     async def _database_error(_: Request, exc: DBAPIError) -> JSONResponse:

@@ -13,8 +13,15 @@ from app.auth.api import router as auth_router
 from app.calendar.api import router as calendar_router
 from app.errors import install_error_handlers
 from app.health import router as health_router
+from app.http_hygiene import install as install_http_hygiene
+from app.leases.api import public as leases_public_router
+from app.leases.api import router as leases_router
 from app.projects.api import public as certificates_router
 from app.projects.api import router as projects_router
+from app.projects.lifecycle_api import public as lifecycle_public_router
+from app.projects.lifecycle_api import router as lifecycle_router
+from app.tenants.api import public as tenants_public_router
+from app.tenants.api import router as tenants_router
 from app.web.pages import router as pages_router
 
 API_PREFIX = "/api/v1"
@@ -31,9 +38,11 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    install_http_hygiene(app)
     api = APIRouter(prefix=API_PREFIX)
     for router in (auth_router, calendar_router, audit_router, projects_router,
-                   certificates_router):
+                   certificates_router, lifecycle_router, lifecycle_public_router, tenants_router,
+                   tenants_public_router, leases_router, leases_public_router):
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router)

@@ -16,6 +16,7 @@ from app.auth import service as accounts
 from app.auth.models import Organization, User
 from app.auth.roles import Role
 from app.auth.schemas import OrganizationCreate, UserCreate
+from app.leases.demo import seed_tenants
 from app.projects.demo import seed_projects
 
 DEMO_PASSWORD = "baozu-demo-2026"
@@ -70,6 +71,7 @@ def seed_demo(session: Session) -> list[DemoLogin]:
                 organization_id=orgs[org].id if org is not None else None,
                 department_id=department.id if department else None))
         seed_projects(session, lambda username: accounts.find_user(session, username))
+        seed_tenants(session, lambda username: accounts.find_user(session, username))
     return demo_logins(session)
 
 

@@ -5,13 +5,16 @@
 
 Catalog reading: “规模” is building area (Σ 建筑面积 × 套数); the city-wide share counts the certified
 projects plus the one under review, so a project that would push the city over the cap is refused.
+
+:func:`check_units` applies the same 90 m² cap to a bulk list of individual units (one row per 套（间）,
+e.g. a spreadsheet of 20,000 rows); an empty list is refused like an empty list of unit types.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from rules.decision import Decision, Finding
 from rules.params import value_at
@@ -73,6 +76,55 @@ def check_unit_sizes(unit_types: Sequence[UnitTypeFacts], on: date) -> Decision:
     return Decision((Finding(ARTICLE, "unit_area_within_max",
                              f"全部 {len(unit_types)} 个户型的建筑面积均不超过 {_plain(largest)} m²",
                              ok=True),))
+
+
+def _area_exact(value: Decimal) -> str:
+    """Two decimals, or every digit when two would hide the difference (90.001 m² never shows as 90.00)."""
+    shown = f"{value:,.2f}"
+    if Decimal(shown.replace(",", "")) != value:
+        shown = f"{value:,f}"
+    return f"{shown} m²"
+
+
+def check_units(units: Sequence[tuple[str, Decimal]], on: date, field: str = "units") -> Decision:
+    """Every unit of a bulk list of (label, building area) rows is more than 0 and at most 90 m².
+
+    One violation per offending row, with field ``{field}[i].building_area_m2`` and the row named as
+    第 i+1 行 and by its label; a single passed summary finding when every row conforms.
+    """
+    largest: Decimal = value_at("unit_area_max_m2", on)
+    if not units:
+        return Decision((Finding(ARTICLE, "units_required", "请填写房源清单（每套（间）的建筑面积）",
+                                 field=field),))
+    limit = _plain(largest)
+    try:   # the common case: one comparison per row
+        bad = [i for i, (_, area) in enumerate(units) if not 0 < area <= largest]
+    except InvalidOperation:   # a NaN area cannot be compared
+        bad = [i for i, (_, area) in enumerate(units) if not (area.is_finite() and 0 < area <= largest)]
+    exceeds = f" 超过上限 {limit} m²（保障性租赁住房单套（间）建筑面积最高不超过该上限）"
+    shown: dict[Decimal, str] = {}   # a batch repeats a few areas: format each once
+    findings = []
+    for i in bad:
+        label, area = units[i]
+        where = f"{field}[{i}].building_area_m2"
+        if not area.is_finite():
+            findings.append(Finding(ARTICLE, "unit_area_invalid",
+                                    f"第 {i + 1} 行“{label}”的建筑面积 {area} 不是有效数值", False, where))
+            continue
+        text = shown.get(area)
+        if text is None:
+            text = shown[area] = _area_exact(area)
+        if area <= 0:
+            findings.append(Finding(ARTICLE, "unit_area_not_positive",
+                                    f"第 {i + 1} 行“{label}”的建筑面积 {text} 应大于 0", False, where))
+        else:
+            findings.append(Finding(ARTICLE, "unit_area_exceeds_max",
+                                    f"第 {i + 1} 行“{label}”的建筑面积 {text}{exceeds}", False, where))
+    if findings:
+        return Decision.of(findings)
+    return Decision((Finding(ARTICLE, "unit_area_within_max",
+                             f"全部 {len(units)} 套（间）房源的建筑面积均大于 0 且不超过 {limit} m²",
+                             ok=True, field=field),))
 
 
 def check_city_large_unit_share(certified_total_m2: Decimal, certified_large_m2: Decimal,

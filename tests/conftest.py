@@ -204,3 +204,21 @@ def pg_database() -> Iterator[str]:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch):
+    """A fresh SQLite database for the CLI, restored to the test database afterwards."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setattr(get_settings(), "database_url", url)
+    saved = app_db._database
+    app_db._database = app_db.Database(url)
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+
+    result = CliRunner().invoke(cli, ["migrate"])
+    assert result.exit_code == 0, result.output
+    yield app_db._database
+    app_db._database.dispose()
+    app_db._database = saved

@@ -4,28 +4,11 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from app import db as app_db
 from app.auth.models import User
 from app.cli import cli
 from tests.conftest import fake_id_number, fake_uscc
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_db(tmp_path, monkeypatch):
-    """A fresh SQLite database for the CLI, restored to the test database afterwards."""
-    from app.config import get_settings
-
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setattr(get_settings(), "database_url", url)
-    saved = app_db._database
-    app_db._database = app_db.Database(url)
-    result = runner.invoke(cli, ["migrate"])
-    assert result.exit_code == 0, result.output
-    yield app_db._database
-    app_db._database.dispose()
-    app_db._database = saved
 
 
 def users(database) -> dict[str, User]:

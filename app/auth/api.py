@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import select
 
@@ -24,16 +25,29 @@ from app.auth.schemas import (
     UserUpdate,
 )
 from app.auth.security import create_access_token
-from app.errors import problem_responses
+from app.errors import ProblemError, problem_response, problem_responses
 
 router = APIRouter(tags=["账号与单位"])
 
 
-@router.post("/auth/token", response_model=TokenRead, responses=problem_responses(401, 422))
-def issue_token(session: SessionDep,
-                form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenRead:
-    """OAuth2 password flow: a bearer token for the username and password."""
-    user = service.authenticate(session, form.username, form.password)
+@router.post("/auth/token", response_model=TokenRead, responses=problem_responses(401, 422, 429))
+def issue_token(request: Request, session: SessionDep,
+                form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenRead | JSONResponse:
+    """OAuth2 password flow: a bearer token for the username and password.
+
+    Too many failed logins for the account or from the client address answer 429 with
+    ``Retry-After``. The client address is the TCP peer (``request.client.host``); behind a
+    reverse proxy run uvicorn/gunicorn with proxy headers (``--proxy-headers
+    --forwarded-allow-ips=<the proxy's address>``) so it is the real client's address, and
+    never trust ``X-Forwarded-For`` from anyone else, or the per-address limit is void.
+    """
+    try:
+        user = service.login(session, form.username, form.password,
+                             request.client.host if request.client else None)
+    except ProblemError as exc:
+        # Answer without raising so the request's session commits the failure record
+        # (raising would roll it back and the attempt would not count).
+        return problem_response(exc.body(), exc.headers)
     token, lifetime = create_access_token(user_id=user.id, role=user.role,
                                           token_version=user.token_version)
     return TokenRead(access_token=token, expires_in=lifetime)

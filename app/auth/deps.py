@@ -58,6 +58,17 @@ def require(*roles: Role) -> Any:
     return Depends(dependency)
 
 
+def require_department(code: str) -> Any:
+    """A dependency that answers 403 unless the user reviews for the department ``code``."""
+
+    def dependency(user: CurrentUser) -> User:
+        if user.role != Role.department or user.department is None or user.department.code != code:
+            raise Forbidden("只有相应职能部门可以进行此操作")
+        return user
+
+    return Depends(dependency)
+
+
 class Scoped(Protocol):
     id: Any
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -85,3 +87,25 @@ class User(Base):
         if user.role in (Role.admin, Role.auditor):
             return true()
         return cls.id == user.id
+
+
+class LoginFailure(Base):
+    """One failed login, kept for the brute-force window (ASVS V6.3, ``app.auth.service.login``).
+
+    Counted per attempted username (whether or not such an account exists, so a lockout
+    reveals nothing) and per client address. In the database, so every process and host
+    behind the load balancer counts the same attempts. A successful login deletes the
+    account's rows; every login, failed or not, prunes rows older than the window.
+    """
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_username_failed_at", "username", "failed_at"),
+        Index("ix_login_failure_client_address_failed_at", "client_address", "failed_at"),
+        Index("ix_login_failure_failed_at", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    client_address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime]

@@ -1,9 +1,18 @@
-"""Password hashing (Argon2id) and access tokens (JWT, HS256 only, with audience and expiry)."""
+"""Password policy, hashing (Argon2id) and access tokens (JWT, HS256 only, with audience and expiry).
+
+Password policy (ASVS 5.0 V6.2): at least :data:`PASSWORD_MIN_LENGTH` characters and not one
+of the common passwords in ``common_passwords.txt`` (compared case-insensitively). That list
+is every entry of at least 8 characters from the 20,000 most common passwords of Royce
+Williams' public breach compilation (as shipped by Django's ``CommonPasswordValidator``,
+BSD licence), led by the patterns most used in China (12345678, 88888888, woaini1314,
+a123456789, qq123456 …, from the public top lists of the 2011 CSDN/Tianya leaks).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -15,6 +24,18 @@ from app.config import get_settings
 ALGORITHM = "HS256"
 ALLOWED_ALGORITHMS = [ALGORITHM]
 PASSWORD_MIN_LENGTH = 8
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    text = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip())
+
+
+def is_common_password(password: str) -> bool:
+    """True for a password on the common-password list, whatever its letter case."""
+    return password.strip().casefold() in common_passwords()
 
 
 @cache

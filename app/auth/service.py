@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+import math
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import InstrumentedAttribute
 
 from app import clock
 from app.audit.service import SystemActor, record
-from app.auth.models import Department, Organization, User
+from app.auth.models import Department, LoginFailure, Organization, User
 from app.auth.roles import DEPARTMENT_ROLES, ORGANIZATION_ROLES, Role
 from app.auth.schemas import OrganizationCreate, RegisterRequest, UserCreate
-from app.auth.security import hash_password, verify_password
-from app.errors import Conflict, InvalidInput, NotFound, RuleViolation, Unauthorized
+from app.auth.security import hash_password, is_common_password, verify_password
+from app.config import get_settings
+from app.errors import Conflict, InvalidInput, NotFound, RuleViolation, TooManyRequests, Unauthorized
 from app.personal_data import decrypt_id_number, encrypt_id_number, id_number_digest
 from rules.identifiers import check_id_number, check_uscc, mask_id_number, normalize_uscc
 
@@ -84,6 +88,8 @@ def create_user(session: Session, *, actor: Actor | None, data: UserCreate) -> U
     _check_binding(session, data)
     if data.password.casefold() == data.username.casefold():
         raise InvalidInput("密码不能与用户名相同", field="password")
+    if is_common_password(data.password):
+        raise InvalidInput("密码过于常见，容易被猜中，请换一个不常见的密码", field="password")
     if session.scalar(select(User.id).where(User.username == data.username)):
         raise Conflict(f"用户名 {data.username} 已被使用", field="username")
     user = User(username=data.username, password_hash=hash_password(data.password),
@@ -113,13 +119,97 @@ def register_tenant(session: Session, data: RegisterRequest) -> User:
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
+    """The active user with this username and password, or 401 (no brute-force counting)."""
     user = session.scalar(select(User).where(User.username == username))
     ok, new_hash = verify_password(password, user.password_hash if user else None)
     if user is None or not ok or not user.is_active:
-        log.info("login refused for a username")
         raise Unauthorized("用户名或密码错误，或账号已停用")
     if new_hash:
         user.password_hash = new_hash
+    return user
+
+
+# ---- brute-force protection (ASVS 5.0 V6.3.1) ----------------------------------------------
+
+_COLUMN_CHARS = 64
+
+
+def _locked_until(session: Session, column: InstrumentedAttribute[str], value: str, limit: int,
+                  since: datetime, window: timedelta) -> datetime | None:
+    """When ``limit`` failures or more lie in the window: the instant the count drops below it."""
+    recent = list(session.scalars(select(LoginFailure.failed_at)
+                                  .where(column == value, LoginFailure.failed_at >= since)
+                                  .order_by(LoginFailure.failed_at.desc()).limit(limit)))
+    return recent[-1] + window if len(recent) >= limit else None
+
+
+def _failures_since(session: Session, column: InstrumentedAttribute[str], value: str,
+                    since: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(LoginFailure)
+                          .where(column == value, LoginFailure.failed_at >= since)) or 0
+
+
+def login(session: Session, username: str, password: str, client_address: str | None) -> User:
+    """:func:`authenticate`, refused with 429 after too many recent failures.
+
+    After ``login_max_failures_per_account`` failures for one username, or
+    ``login_max_failures_per_address`` from one client address, within
+    ``login_failure_window_minutes``, every attempt is refused (even with the right
+    password, and without checking it) until enough failures leave the window. Refused
+    attempts are not counted, so a lockout ends on time. A successful login clears the
+    account's failures. Every login prunes rows older than the window, so an attempted
+    username (people type other things there) is not kept longer than it is needed.
+    Each failure, refusal and lockout is logged at WARNING on ``baozu.auth`` (never the
+    password; the username only when such an account exists, because people type
+    passwords into the username field).
+
+    The caller must commit even when this raises (the failure row is the point): the token
+    route answers the problem without raising. Two attackers racing in parallel may each
+    get one more try than the limit; the count is checked before and written after.
+    """
+    s = get_settings()
+    now = datetime.now(UTC)  # real time, as for token expiry; BAOZU_TODAY does not shift it
+    window = timedelta(minutes=s.login_failure_window_minutes)
+    since = now - window
+    name = username[:_COLUMN_CHARS]
+    address = (client_address or "unknown")[:_COLUMN_CHARS]
+    known = session.scalar(select(User.id).where(User.username == username)) is not None
+    shown = name if known else "<unknown account>"
+
+    until = max((t for t in (
+        _locked_until(session, LoginFailure.username, name, s.login_max_failures_per_account,
+                      since, window),
+        _locked_until(session, LoginFailure.client_address, address,
+                      s.login_max_failures_per_address, since, window)) if t is not None),
+        default=None)
+    if until is not None:
+        retry_after = max(1, math.ceil((until - now).total_seconds()))
+        log.warning("login refused without checking the password: too many failures "
+                    "(account %s, address %s); retry after %d s", shown, address, retry_after)
+        raise TooManyRequests(f"登录失败次数过多，请 {math.ceil(retry_after / 60)} 分钟后再试",
+                              retry_after=retry_after)
+
+    try:
+        user = authenticate(session, username, password)
+    except Unauthorized:
+        session.execute(delete(LoginFailure).where(LoginFailure.failed_at < since))
+        session.add(LoginFailure(username=name, client_address=address, failed_at=now))
+        session.flush()
+        by_account = _failures_since(session, LoginFailure.username, name, since)
+        by_address = _failures_since(session, LoginFailure.client_address, address, since)
+        log.warning("login failed (account %s, address %s): %d/%d failures for the account, "
+                    "%d/%d from the address in %d min", shown, address,
+                    by_account, s.login_max_failures_per_account,
+                    by_address, s.login_max_failures_per_address, s.login_failure_window_minutes)
+        if by_account == s.login_max_failures_per_account:
+            log.warning("account %s locked for %d min after %d failed logins", shown,
+                        s.login_failure_window_minutes, by_account)
+        if by_address == s.login_max_failures_per_address:
+            log.warning("client address %s locked for %d min after %d failed logins", address,
+                        s.login_failure_window_minutes, by_address)
+        raise
+    session.execute(delete(LoginFailure).where(
+        (LoginFailure.username == name) | (LoginFailure.failed_at < since)))
     return user
 
 

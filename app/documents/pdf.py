@@ -194,8 +194,18 @@ def _certificate_table(doc: CertificateDocument, styles: dict[str, ParagraphStyl
     return table
 
 
-def _revoked_stamp(canvas: Canvas, _doc: BaseDocTemplate) -> None:
-    """A red, rotated, translucent 已撤销 stamp over the upper half of the page."""
+# A certificate no longer in force: (stamp, verb) for its status.
+INACTIVE = {"revoked": ("已撤销", "撤销"), "exited": ("已退出", "经批准退出保障性租赁住房序列")}
+
+
+def _stamp(text: str) -> Callable[[Canvas, BaseDocTemplate], None]:
+    def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        _revoked_stamp(canvas, doc, text)
+    return draw
+
+
+def _revoked_stamp(canvas: Canvas, _doc: BaseDocTemplate, text: str = "已撤销") -> None:
+    """A red, rotated, translucent stamp (已撤销, 已退出) over the upper half of the page."""
     canvas.saveState()
     canvas.setStrokeColor(RED)
     canvas.setFillColor(RED)
@@ -206,20 +216,22 @@ def _revoked_stamp(canvas: Canvas, _doc: BaseDocTemplate) -> None:
     canvas.setLineWidth(3)
     canvas.roundRect(-42 * mm, -13 * mm, 84 * mm, 28 * mm, 4 * mm, stroke=1, fill=0)
     canvas.setFont(cjk_font_name(), 48)
-    canvas.drawCentredString(0, -6 * mm, "已撤销")
+    canvas.drawCentredString(0, -6 * mm, text)
     canvas.restoreState()
 
 
 def render_certificate_pdf(doc: CertificateDocument) -> bytes:
-    """景德镇市保障性租赁住房项目认定书 (附件3); a revoked certificate carries a red 已撤销 mark."""
+    """景德镇市保障性租赁住房项目认定书 (附件3); one no longer in force carries a red mark
+    (已撤销, or 已退出 after an approved exit) with the date and the reason."""
     styles = _styles()
-    revoked = doc.status == "revoked"
+    inactive = INACTIVE.get(doc.status)
     story: list[Flowable] = [_p(CERTIFICATE_TITLE, styles["title"]),
                              _p(f"证书编号：{doc.number}", styles["number"])]
-    if revoked:
+    if inactive:
+        stamp, verb = inactive
         when = f"于{chinese_date(doc.revoked_on)}" if doc.revoked_on else ""
         reason = doc.revoked_reason or "未说明"
-        story.append(_p(f"【已撤销】本认定书已{when}撤销，不再有效。撤销原因：{reason}", styles["revoked"]))
+        story.append(_p(f"【{stamp}】本认定书已{when}{verb}，不再有效。原因：{reason}", styles["revoked"]))
     story += [
         _p(f"{doc.addressee}：", styles["body"]),
         _p(OPENING.format(project=project_phrase(doc.project_name)), styles["indent"]),
@@ -234,7 +246,7 @@ def render_certificate_pdf(doc: CertificateDocument) -> bytes:
     story.append(_signature_block(styles, issuer=doc.issuer, issued_on=doc.issued_on,
                                   verify_url=doc.verify_url, caption="扫码核验证书真伪"))
     return _build(story, title=f"{CERTIFICATE_TITLE}（{doc.number}）", author=doc.issuer,
-                  subject=doc.project_name, over_page=_revoked_stamp if revoked else None)
+                  subject=doc.project_name, over_page=_stamp(inactive[0]) if inactive else None)
 
 
 # ---- notice -------------------------------------------------------------------------------

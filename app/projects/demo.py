@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.auth.models import User
 from app.auth.service import find_department
-from app.projects import service
+from app.projects import operation, rents, service, subsidies, units
+from app.projects.lifecycle_schemas import (
+    AppraisalIn,
+    OperationIn,
+    RateIn,
+    RentFilingIn,
+    RentStandardIn,
+    SubsidyIn,
+    SubsidyPayIn,
+    UnitIn,
+)
 from app.projects.schemas import (
     AcceptIn,
     DispatchIn,
@@ -48,6 +61,35 @@ def _application(name: str, district: str, org: User, **overrides: Any) -> Proje
     return ProjectIn(**(data | overrides))
 
 
+def _operate(session: Session, project_id: int, dev: User, office: User, zhujian: User,
+             fagai: User) -> None:
+    """Carry a certified project through listing, rent filing, operation and its subsidy."""
+    today = clock.today()
+    units.record_completion(session, dev, project_id, today - timedelta(days=10))
+    layout = [("一室户", "36.00", 160), ("一室一厅", "52.00", 60), ("两室一厅", "78.00", 16)]
+    batch = []
+    for unit_type, area, count in layout:
+        for _ in range(count):
+            n = len(batch)
+            batch.append(UnitIn(building=f"{n // 80 + 1}栋", floor=n % 80 // 8 + 2,
+                                number=f"{n % 80 // 8 + 2}{n % 8 + 1:02d}",
+                                building_area_m2=Decimal(area), kind="residential",
+                                unit_type=unit_type))
+    units.register_units(session, dev, project_id, batch)
+    units.submit_listing(session, dev, project_id)
+    units.verify_listing(session, zhujian, project_id)
+    appraisal = rents.record_appraisal(session, zhujian, project_id, AppraisalIn(
+        appraiser="江西赣信房地产土地资产评估有限公司", report_no="赣信评字〔2026〕第0317号",
+        appraised_on=today - timedelta(days=5), market_rent_per_m2=Decimal("28.00")))
+    standard = rents.propose(session, dev, project_id, RentStandardIn(
+        appraisal_id=appraisal.id, rates=[RateIn(rate_per_m2=Decimal("25.00"))]))
+    rents.file(session, fagai, standard.id, RentFilingIn(filing_no="景发改价备〔2026〕12号"))
+    operation.start_operation(session, dev, project_id, OperationIn(started_on=today))
+    subsidy = subsidies.grant(session, office, project_id, SubsidyIn(
+        amount_yuan=Decimal("2360000.00"), source="中央补助资金", document_no="景保租办〔2026〕8号"))
+    subsidies.pay(session, office, subsidy.id, SubsidyPayIn())
+
+
 def seed_projects(session: Session, users: Callable[[str], User]) -> None:
     dev1, dev2, office, leader = users("dev1"), users("dev2"), users("office1"), users("leader1")
     reviewers = {code: users(f"{code}1") for code in ("zhujian", "fagai", "ziranziyuan")}
@@ -68,6 +110,7 @@ def seed_projects(session: Session, users: Callable[[str], User]) -> None:
                            MeetingIn(decision="pass", minutes="评审会一致同意列入建设计划"))
     service.leader_decision(session, leader, certified.id,
                             LeaderDecisionIn(approve=True, comment="同意认定"))
+    _operate(session, certified.id, dev1, office, reviewers["zhujian"], reviewers["fagai"])
 
     reviewing = service.create_project(session, dev1, _application("珠山区陶溪川人才驿站", "珠山区", dev1,
                                                                     unit_count=120, unit_types=[

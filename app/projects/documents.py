@@ -28,6 +28,7 @@ from rules.project_facts import ConstructionMethod
 ISSUER = "景德镇市推进保障性租赁住房工作领导小组办公室"
 STAGE_LABELS = {"meeting": "项目评审会", "leader": "市领导小组审批"}
 SEQUENCE_MAX = 9999
+CERTIFICATE_LABELS = {"valid": "有效", "revoked": "已撤销", "exited": "已退出保障性租赁住房序列"}
 
 
 def next_seq(session: Session, kind: str, year: int) -> int:
@@ -150,7 +151,7 @@ def certificate_view(certificate: Certificate) -> dict[str, Any]:
     c = certificate.content
     valid = certificate.status == "valid"
     return {"number": certificate.number, "status": certificate.status,
-            "status_label": "有效" if valid else "已撤销", "valid": valid,
+            "status_label": CERTIFICATE_LABELS[certificate.status], "valid": valid,
             "project_name": c["project_name"], "addressee": c["addressee"], "address": c["address"],
             "unit_count": c["unit_count"], "affordable_floor_area_m2": c["affordable_floor_area_m2"],
             "issued_on": certificate.issued_on, "issuer": ISSUER,

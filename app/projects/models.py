@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     exists,
     false,
+    or_,
     select,
     true,
 )
@@ -27,7 +28,11 @@ from app.auth.models import Organization, User
 from app.auth.roles import Role
 from app.clock import now
 from app.db import Base
-from app.projects.status import ProjectStatus
+from app.projects.status import EVER_CERTIFIED, ProjectStatus
+
+# 市住建局 verifies listings and commissions appraisals; 市发改委 files rents (附件1):
+# both follow every certified project, not only those sent to them for review.
+FOLLOWING_DEPARTMENTS = frozenset({"zhujian", "fagai"})
 
 AREA = Numeric(12, 2)
 MONEY = Numeric(16, 2)
@@ -79,6 +84,11 @@ class Project(Base):
     accepted_on: Mapped[date | None]
     decided_on: Mapped[date | None]
     withdrawn_on: Mapped[date | None]
+    # After certification (第二十六条, 第三十条, 第四十三条)
+    completed_on: Mapped[date | None]
+    listed_on: Mapped[date | None]
+    listing_verified_on: Mapped[date | None]
+    operation_started_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
@@ -101,9 +111,12 @@ class Project(Base):
         if role == Role.developer and user.organization_id is not None:
             return cls.organization_id == user.organization_id
         if role == Role.department and user.department_id is not None:
-            return exists(select(ReviewDispatch.id).where(
+            consulted = exists(select(ReviewDispatch.id).where(
                 ReviewDispatch.project_id == cls.id,
                 ReviewDispatch.department_id == user.department_id))
+            if user.department is not None and user.department.code in FOLLOWING_DEPARTMENTS:
+                return or_(consulted, cls.status.in_([s.value for s in EVER_CERTIFIED]))
+            return consulted
         return false()
 
 
@@ -237,3 +250,143 @@ class NonconformityNotice(Base):
     comment: Mapped[str] = mapped_column(Text)
 
     project: Mapped[Project] = relationship(lazy="raise", back_populates="notice")
+
+
+class Unit(Base):
+    """A unit (房源) of a certified project; belongs to one building, never sold or split (第四十二条)."""
+
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("project_id", "building", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    building: Mapped[str] = mapped_column(String(40))
+    floor: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(20))
+    building_area_m2: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    kind: Mapped[str] = mapped_column(String(16))
+    unit_type: Mapped[str | None] = mapped_column(String(50))
+    # registered → published (listing verified) → leased; withdrawn when the project exits
+    status: Mapped[str] = mapped_column(String(16), default="registered")
+    verification_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    published_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Appraisal(Base):
+    """A third-party market-rent appraisal commissioned by 市住建局 (第三十七条)."""
+
+    __tablename__ = "appraisal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    appraiser: Mapped[str] = mapped_column(String(200))
+    report_no: Mapped[str] = mapped_column(String(100))
+    appraised_on: Mapped[date]
+    market_rent_per_m2: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    per_unit_type: Mapped[dict[str, Any]] = mapped_column(default=dict)  # name → decimal string
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class RentStandard(Base):
+    """The operator's rent standard from an appraisal; in force only once filed with 市发改委."""
+
+    __tablename__ = "rent_standard"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    appraisal_id: Mapped[int] = mapped_column(ForeignKey("appraisal.id"))
+    rates: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{unit_type|None, rate_per_m2}]
+    status: Mapped[str] = mapped_column(String(12), default="proposed")  # proposed|filed|superseded
+    proposed_on: Mapped[date]
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    filing_no: Mapped[str | None] = mapped_column(String(100))
+    filed_on: Mapped[date | None]
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    appraisal: Mapped[Appraisal] = relationship(lazy="raise")
+
+
+class Subsidy(Base):
+    """A construction subsidy: granted, paid once after the listing (第十二条), refunded (第四十四条)."""
+
+    __tablename__ = "subsidy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    amount_yuan: Mapped[Decimal] = mapped_column(MONEY)
+    source: Mapped[str] = mapped_column(String(100))
+    document_no: Mapped[str] = mapped_column(String(100))
+    granted_on: Mapped[date]
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    paid_on: Mapped[date | None]
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    refund_due_yuan: Mapped[Decimal | None] = mapped_column(MONEY)
+    refund_reason: Mapped[str | None] = mapped_column(Text)
+    refund_recorded_on: Mapped[date | None]
+
+
+class ProjectBenefit(Base):
+    """A policy benefit a certificate unlocked (第十四–十六条), from when and until when."""
+
+    __tablename__ = "project_benefit"
+    __table_args__ = (UniqueConstraint("project_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(100))
+    article: Mapped[str] = mapped_column(String(40))
+    since: Mapped[date]
+    ended_on: Mapped[date | None]
+    end_reason: Mapped[str | None] = mapped_column(String(20))  # "exit" | "cancelled"
+
+
+class OperatorTransfer(Base):
+    """Operation rights passed to another organisation (第四十五条); the use stays the same."""
+
+    __tablename__ = "operator_transfer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    from_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    to_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    reason: Mapped[str] = mapped_column(String(20))
+    document_no: Mapped[str] = mapped_column(String(100))
+    transferred_on: Mapped[date]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+
+class ExitRequest(Base):
+    """An application to leave the programme after 8 years of operation (第四十三、四十四条)."""
+
+    __tablename__ = "exit_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    requested_on: Mapped[date]
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    notice_from: Mapped[date]
+    notice_to: Mapped[date]
+    objections: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|approved|refused
+    decided_on: Mapped[date | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+    document_no: Mapped[str | None] = mapped_column(String(40), unique=True)
+
+
+class OutgoingNotification(Base):
+    """A copy sent out of the platform (抄送), e.g. the exit consent to 发改、财政、税务 and utilities."""
+
+    __tablename__ = "outgoing_notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    document_no: Mapped[str] = mapped_column(String(40))
+    sent_on: Mapped[date]
+
+    department = relationship("Department", lazy="raise")

@@ -285,7 +285,7 @@ class ReviewStats(BaseModel):
 
 class CertificateRead(BaseModel):
     number: str
-    status: Literal["valid", "revoked"]
+    status: Literal["valid", "revoked", "exited"]
     status_label: str
     valid: bool
     project_name: str

@@ -28,6 +28,7 @@ from app.auth.models import Department, User
 from app.auth.roles import Role
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.projects import documents
+from app.projects.benefits import register_benefits
 from app.projects.checks import application_decision, city_share_decision
 from app.projects.facts import (
     COMMITMENT_VERSION,
@@ -69,6 +70,13 @@ ACTION_LABELS = {
     "supplemented": "补充材料", "opinion": "部门审查意见", "meeting_passed": "评审会通过",
     "meeting_failed": "评审会未通过", "approved": "市领导小组审批通过，出具认定书",
     "refused": "市领导小组不予认定，发放通知书", "withdrawn": "撤回申请", "revoked": "撤销认定书",
+    "completion_recorded": "记录竣工验收", "units_registered": "录入房源",
+    "listing_submitted": "提交房源审核",
+    "listing_verified": "市住建局审核确认房源并发布", "appraisal_recorded": "记录市场租金评估",
+    "rent_proposed": "拟订租金标准", "rent_filed": "市发改委租金备案", "subsidy_granted": "核定建设补助资金",
+    "subsidy_paid": "拨付建设补助资金", "operation_started": "投入运营", "operator_transferred": "运营权转让",
+    "exit_requested": "申请退出", "exit_approved": "同意退出保障性租赁住房序列",
+    "exit_refused": "不同意退出", "exited_unapproved": "未经批准退出，取消优惠政策并退回补助",
 }
 
 LOAD = (joinedload(Project.organization),
@@ -122,14 +130,14 @@ def actor_unit(user: User) -> str:
     return Role(user.role).label
 
 
-def _require_status(project: Project, allowed: frozenset[S] | set[S], doing: str) -> None:
+def require_status(project: Project, allowed: frozenset[S] | set[S], doing: str) -> None:
     if project.status not in allowed:
         labels = "、".join(s.label for s in allowed)
         raise Conflict(f"项目当前状态为“{S(project.status).label}”，不能{doing}（须为：{labels}）",
                        status_now=project.status)
 
 
-def _transition(session: Session, project: Project, user: User, *, to: S, action: str,
+def transition(session: Session, project: Project, user: User, *, to: S, action: str,
                 comment: str | None = None, details: dict[str, Any] | None = None) -> None:
     before = project.status
     project.status = to.value
@@ -142,7 +150,7 @@ def _transition(session: Session, project: Project, user: User, *, to: S, action
            entity_id=project.id, summary={"from": before, "to": to.value, **(details or {})})
 
 
-def _require_comment(text: str | None, field: str, what: str) -> str:
+def require_comment(text: str | None, field: str, what: str) -> str:
     if not text or not text.strip():
         raise InvalidInput(f"{what}必须填写意见或理由", field=field)
     return text.strip()
@@ -232,17 +240,17 @@ def create_project(session: Session, user: User, data: ProjectIn) -> Project:
 
 def update_project(session: Session, user: User, project_id: int, data: ProjectIn) -> Project:
     project = get_project(session, user, project_id, lock=True)
-    _require_status(project, EDITABLE, "修改（提交后申请已冻结）")
+    require_status(project, EDITABLE, "修改（提交后申请已冻结）")
     _validated(data)
     _apply(project, data, user)
-    _transition(session, project, user, to=S(project.status), action="updated",
+    transition(session, project, user, to=S(project.status), action="updated",
                 details=_application_summary(project))
     return project
 
 
 def submit(session: Session, user: User, project_id: int, data: SubmitIn) -> Project:
     project = get_project(session, user, project_id, lock=True)
-    _require_status(project, EDITABLE, "提交")
+    require_status(project, EDITABLE, "提交")
     if data.commitment_accepted and project.commitment_accepted_at is None:
         project.commitment_version, project.commitment_accepted_at = COMMITMENT_VERSION, clock.now()
     if project.commitment_accepted_at is None:
@@ -258,16 +266,16 @@ def submit(session: Session, user: User, project_id: int, data: SubmitIn) -> Pro
         request.supplemented_on, request.supplemented_by_id = clock.today(), user.id
         request.supplement_comment = "已修改并重新提交申请"
     project.submitted_at = clock.now()
-    _transition(session, project, user, to=S.submitted,
+    transition(session, project, user, to=S.submitted,
                 action="submitted", details={"commitment_version": project.commitment_version})
     return project
 
 
 def withdraw(session: Session, user: User, project_id: int, data: WithdrawIn) -> Project:
     project = get_project(session, user, project_id, lock=True)
-    _require_status(project, WITHDRAWABLE, "撤回（已作出决定的申请不能撤回）")
+    require_status(project, WITHDRAWABLE, "撤回（已作出决定的申请不能撤回）")
     project.withdrawn_on = clock.today()
-    _transition(session, project, user, to=S.withdrawn, action="withdrawn",
+    transition(session, project, user, to=S.withdrawn, action="withdrawn",
                 comment=data.comment.strip() or None)
     return project
 
@@ -281,7 +289,7 @@ def supplement(session: Session, user: User, project_id: int, data: SupplementIn
         raise Conflict("当前没有待补充的材料要求，无需补充")
     open_request.supplemented_on, open_request.supplemented_by_id = clock.today(), user.id
     open_request.supplement_comment = data.comment.strip()
-    _transition(session, project, user, to=S(open_request.resume_status or S.in_review),
+    transition(session, project, user, to=S(open_request.resume_status or S.in_review),
                 action="supplemented", comment=data.comment.strip(),
                 details={"material_request_id": open_request.id})
     return project
@@ -292,14 +300,14 @@ def supplement(session: Session, user: User, project_id: int, data: SupplementIn
 def accept(session: Session, user: User, project_id: int, data: AcceptIn) -> Project:
     """受理: the 10-working-day clock starts the day after ``on``."""
     project = get_project(session, user, project_id, lock=True)
-    _require_status(project, {S.submitted}, "受理")
+    require_status(project, {S.submitted}, "受理")
     today = clock.today()
     on = data.on or today
     submitted_on = clock.local_date(project.submitted_at) if project.submitted_at else today
     if on > today or on < submitted_on:
         raise InvalidInput(f"受理日期须在提交日期 {submitted_on.isoformat()} 与今天之间", field="on")
     project.accepted_on = on
-    _transition(session, project, user, to=S.accepted, action="accepted",
+    transition(session, project, user, to=S.accepted, action="accepted",
                 details={"accepted_on": on.isoformat()})
     return project
 
@@ -307,12 +315,12 @@ def accept(session: Session, user: User, project_id: int, data: AcceptIn) -> Pro
 def return_for_materials(session: Session, user: User, project_id: int, data: MaterialsIn) -> Project:
     """退回补正: the application is incomplete; the clock has not started."""
     project = get_project(session, user, project_id, lock=True)
-    _require_status(project, {S.submitted}, "退回补正")
-    comment = _require_comment(data.comment, "comment", "退回")
+    require_status(project, {S.submitted}, "退回补正")
+    comment = require_comment(data.comment, "comment", "退回")
     request = MaterialRequest(project_id=project.id, stage="submission", items=data.items,
                               comment=comment, requested_on=clock.today(), requested_by_id=user.id)
     session.add(request)
-    _transition(session, project, user, to=S.returned, action="returned", comment=comment,
+    transition(session, project, user, to=S.returned, action="returned", comment=comment,
                 details={"items": data.items})
     return project
 
@@ -320,13 +328,13 @@ def return_for_materials(session: Session, user: User, project_id: int, data: Ma
 def request_materials(session: Session, user: User, project_id: int, data: MaterialsIn) -> Project:
     """补正 during review: the clock is suspended until the applicant supplements."""
     project = get_project(session, user, project_id, lock=True)
-    _require_status(project, {S.accepted, S.in_review}, "要求补充材料")
-    comment = _require_comment(data.comment, "comment", "要求补充材料")
+    require_status(project, {S.accepted, S.in_review}, "要求补充材料")
+    comment = require_comment(data.comment, "comment", "要求补充材料")
     request = MaterialRequest(project_id=project.id, stage="review", items=data.items,
                               comment=comment, requested_on=clock.today(), requested_by_id=user.id,
                               resume_status=project.status)
     session.add(request)
-    _transition(session, project, user, to=S.awaiting_materials, action="materials_requested",
+    transition(session, project, user, to=S.awaiting_materials, action="materials_requested",
                 comment=comment, details={"items": data.items})
     return project
 
@@ -334,7 +342,7 @@ def request_materials(session: Session, user: User, project_id: int, data: Mater
 def dispatch(session: Session, user: User, project_id: int, data: DispatchIn) -> Project:
     """Send the plan to the departments the office chooses (联合审查)."""
     project = get_project(session, user, project_id, lock=True)
-    _require_status(project, {S.accepted, S.in_review}, "发送联合审查")
+    require_status(project, {S.accepted, S.in_review}, "发送联合审查")
     wanted = list(dict.fromkeys(data.department_ids))
     departments = {d.id: d for d in session.scalars(select(Department).where(Department.id.in_(wanted)))}
     unknown = [i for i in wanted if i not in departments or departments[i].kind != "government"]
@@ -347,7 +355,7 @@ def dispatch(session: Session, user: User, project_id: int, data: DispatchIn) ->
     for department_id in new:
         session.add(ReviewDispatch(project_id=project.id, department_id=department_id,
                                    dispatched_on=clock.today(), dispatched_by_id=user.id))
-    _transition(session, project, user, to=S.in_review, action="dispatched",
+    transition(session, project, user, to=S.in_review, action="dispatched",
                 details={"departments": [departments[i].name for i in new]})
     return get_project(session, user, project.id)
 
@@ -355,7 +363,7 @@ def dispatch(session: Session, user: User, project_id: int, data: DispatchIn) ->
 def record_meeting(session: Session, user: User, project_id: int, data: MeetingIn) -> Project:
     """评审会: only after every department the plan was sent to has answered."""
     project = get_project(session, user, project_id, lock=True)
-    _require_status(project, {S.in_review}, "记录评审会结论")
+    require_status(project, {S.in_review}, "记录评审会结论")
     pending = [d.department.name for d in project.dispatches if d.opinion is None]
     if not project.dispatches or pending:
         raise Conflict("尚有部门未提交审查意见：" + "、".join(pending) if pending
@@ -367,7 +375,7 @@ def record_meeting(session: Session, user: User, project_id: int, data: MeetingI
     session.add(ReviewMeeting(project_id=project.id, held_on=held_on, decision=data.decision,
                               minutes=data.minutes.strip(), recorded_by_id=user.id))
     if data.decision == "pass":
-        _transition(session, project, user, to=S.meeting_passed, action="meeting_passed",
+        transition(session, project, user, to=S.meeting_passed, action="meeting_passed",
                     comment=data.minutes.strip())
         return project
     reasons = [{"article": r.article, "message": r.message} for r in data.reasons] + [
@@ -378,7 +386,7 @@ def record_meeting(session: Session, user: User, project_id: int, data: MeetingI
     project.decided_on = held_on
     documents.issue_notice(session, project, stage="meeting", reasons=reasons,
                            comment=data.minutes.strip(), on=today)
-    _transition(session, project, user, to=S.refused, action="meeting_failed",
+    transition(session, project, user, to=S.refused, action="meeting_failed",
                 comment=data.minutes.strip(), details={"notice": project.notice.number})
     return project
 
@@ -389,15 +397,15 @@ def record_opinion(session: Session, user: User, project_id: int, data: OpinionI
     mine = next((d for d in project.dispatches if d.department_id == user.department_id), None)
     if mine is None:
         raise NotFound("未找到该项目")
-    _require_status(project, {S.in_review, S.awaiting_materials}, "提交审查意见")
+    require_status(project, {S.in_review, S.awaiting_materials}, "提交审查意见")
     if mine.opinion is not None:
         raise Conflict("本部门已提交审查意见，不能重复提交")
     comment = data.comment.strip()
     if data.opinion == "reject":
-        _require_comment(comment, "comment", "不同意")
+        require_comment(comment, "comment", "不同意")
     mine.opinion, mine.comment = data.opinion, comment or None
     mine.answered_on, mine.answered_by_id = clock.today(), user.id
-    _transition(session, project, user, to=S(project.status), action="opinion",
+    transition(session, project, user, to=S(project.status), action="opinion",
                 comment=comment or None,
                 details={"department": mine.department.name, "opinion": data.opinion})
     return project
@@ -408,7 +416,7 @@ def record_opinion(session: Session, user: User, project_id: int, data: OpinionI
 def leader_decision(session: Session, user: User, project_id: int, data: LeaderDecisionIn) -> Project:
     """市领导小组: approval issues the certificate in this transaction; refusal, the notice."""
     project = get_project(session, user, project_id, lock=True)
-    _require_status(project, {S.meeting_passed}, "审批（须先经评审会通过）")
+    require_status(project, {S.meeting_passed}, "审批（须先经评审会通过）")
     today = clock.today()
     if data.approve:
         facts = facts_of(project)
@@ -417,14 +425,15 @@ def leader_decision(session: Session, user: User, project_id: int, data: LeaderD
         if not decision.ok:
             raise RuleViolation.from_decision(decision)
         documents.issue_certificate(session, project, on=today)
+        register_benefits(session, project, today)
         project.decided_on = today
         session.add(LeaderDecision(project_id=project.id, approve=True, comment=data.comment.strip(),
                                    decided_on=today, decided_by_id=user.id))
-        _transition(session, project, user, to=S.certified, action="approved",
+        transition(session, project, user, to=S.certified, action="approved",
                     comment=data.comment.strip() or None,
                     details={"certificate": project.certificate.number})
         return project
-    comment = _require_comment(data.comment, "comment", "不予认定")
+    comment = require_comment(data.comment, "comment", "不予认定")
     reasons = [{"article": r.article, "message": r.message} for r in data.reasons] or [
         {"article": "第二十四条", "message": f"市领导小组审批意见：{comment}"}]
     project.decided_on = today
@@ -432,7 +441,7 @@ def leader_decision(session: Session, user: User, project_id: int, data: LeaderD
                                decided_on=today, decided_by_id=user.id))
     documents.issue_notice(session, project, stage="leader", reasons=reasons, comment=comment,
                            on=today)
-    _transition(session, project, user, to=S.refused, action="refused", comment=comment,
+    transition(session, project, user, to=S.refused, action="refused", comment=comment,
                 details={"notice": project.notice.number})
     return project
 
@@ -449,7 +458,7 @@ def revoke_certificate(session: Session, user: User, number: str, reason: str, a
     certificate.status, certificate.revoked_on = "revoked", today
     certificate.revoked_reason = f"{reason.strip()}（{article}）"
     certificate.revoked_by_id = user.id
-    _transition(session, project, user, to=S.revoked, action="revoked",
+    transition(session, project, user, to=S.revoked, action="revoked",
                 comment=certificate.revoked_reason,
                 details={"certificate": number, "article": article})
     return project

@@ -17,6 +17,8 @@ class ProjectStatus(StrEnum):
     refused = "refused"
     withdrawn = "withdrawn"
     revoked = "revoked"
+    exited = "exited"
+    exited_unapproved = "exited_unapproved"
 
     @property
     def label(self) -> str:
@@ -35,6 +37,8 @@ STATUS_LABELS = {
     ProjectStatus.refused: "不予认定",
     ProjectStatus.withdrawn: "已撤回",
     ProjectStatus.revoked: "认定已撤销",
+    ProjectStatus.exited: "已经批准退出保障性租赁住房序列",
+    ProjectStatus.exited_unapproved: "未经批准退出（已取消优惠政策）",
 }
 
 EDITABLE = frozenset({ProjectStatus.draft, ProjectStatus.returned})
@@ -44,4 +48,10 @@ UNDER_REVIEW = frozenset({ProjectStatus.accepted, ProjectStatus.in_review,
 WITHDRAWABLE = EDITABLE | {ProjectStatus.submitted} | UNDER_REVIEW
 # What the office's review queue shows.
 IN_QUEUE = frozenset({ProjectStatus.submitted}) | UNDER_REVIEW
-DECIDED = frozenset({ProjectStatus.certified, ProjectStatus.refused, ProjectStatus.revoked})
+DECIDED = frozenset({ProjectStatus.certified, ProjectStatus.refused, ProjectStatus.revoked,
+                     ProjectStatus.exited, ProjectStatus.exited_unapproved})
+# Certified and not (yet) out of the programme: units, rents, subsidies and exit apply.
+IN_OPERATION = frozenset({ProjectStatus.certified})
+# Ever certified: the housing bureau and the development commission follow these.
+EVER_CERTIFIED = frozenset({ProjectStatus.certified, ProjectStatus.revoked, ProjectStatus.exited,
+                            ProjectStatus.exited_unapproved})

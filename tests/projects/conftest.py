@@ -102,4 +102,5 @@ def cast(client, make_user, login, session, today) -> Callable[..., Cast]:
     fagai = make_user("department", department_id=accounts.find_department(session, "fagai").id)
     people = {"developer": developer, "office": make_user("office"), "leader": make_user("leader"),
               "zhujian": zhujian, "fagai": fagai}
-    return Cast(client=client, headers={k: login(v) for k, v in people.items()}, **people)
+    headers = {k: login(v) for k, v in people.items()} | {"admin": login(make_user("admin"))}
+    return Cast(client=client, headers=headers, **people)

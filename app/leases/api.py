@@ -1,0 +1,154 @@
+"""Routes: leases, renewal, transition, occupants, violations, public verification."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from app.auth.deps import CurrentUser, SessionDep, require
+from app.auth.models import User
+from app.auth.roles import Role
+from app.errors import problem_responses
+from app.leases import service
+from app.leases.schemas import (
+    ExtensionDecisionIn,
+    ExtensionRequestIn,
+    HomeAcquiredIn,
+    LeaseIn,
+    LeaseRead,
+    LeaseVerifyRead,
+    OccupantIn,
+    OccupantRead,
+    OperatorViolationIn,
+    RenewIn,
+    TerminateIn,
+    ViolationIn,
+)
+from app.tenants.schemas import CreditEntry
+
+router = APIRouter(tags=["租赁合同"])
+public = APIRouter(tags=["公开核验"])
+WRITE = problem_responses(401, 403, 404, 409, 422)
+READ = problem_responses(401, 404)
+
+
+def _view(session: SessionDep, lease: Any) -> dict[str, Any]:
+    return service.lease_views(session, [lease])[0]
+
+
+@router.post("/leases", response_model=LeaseRead, status_code=status.HTTP_201_CREATED,
+             responses=WRITE)
+def create_lease(session: SessionDep, data: LeaseIn,
+                 user: User = require(Role.developer)) -> dict[str, Any]:
+    """The operator signs: term 6–60 months, rent ≤ area × filed standard, no other fees,
+    prepaid rent below the whole term and within 3 months; no overlap on the unit or person."""
+    return _view(session, service.create(session, user, data))
+
+
+@router.get("/leases", response_model=list[LeaseRead], responses=problem_responses(401))
+def list_leases(session: SessionDep, user: CurrentUser,
+                cursor: Annotated[int | None, Query(ge=0)] = None,
+                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+    return service.lease_views(session, service.list_for(session, user, cursor=cursor, limit=limit))
+
+
+@router.get("/leases/{lease_id}", response_model=LeaseRead, responses=READ)
+def get_lease(session: SessionDep, user: CurrentUser, lease_id: int) -> dict[str, Any]:
+    return _view(session, service.get(session, user, lease_id))
+
+
+@public.get("/leases/{number}/verify", response_model=LeaseVerifyRead,
+            responses=problem_responses(404))
+def verify_lease(session: SessionDep, number: str) -> dict[str, Any]:
+    """第二十三条: the electronic lease's validity, unit, term and a masked tenant name."""
+    return service.verify_public(session, number)
+
+
+@router.post("/leases/{lease_id}/renew", response_model=LeaseRead, status_code=status.HTTP_201_CREATED,
+             responses=WRITE)
+def renew(session: SessionDep, lease_id: int, data: RenewIn,
+          user: User = require(Role.developer)) -> dict[str, Any]:
+    """第三十五条: renewal at term end after a fresh eligibility check."""
+    return _view(session, service.renew(session, user, lease_id, data))
+
+
+@router.post("/leases/{lease_id}/home-acquired", response_model=LeaseRead, responses=WRITE)
+def home_acquired(session: SessionDep, lease_id: int, data: HomeAcquiredIn,
+                  user: User = require(Role.tenant, Role.office)) -> dict[str, Any]:
+    """第三十八条: a 12-month transition at market rent, then the lease ends."""
+    return _view(session, service.home_acquired(session, user, lease_id, data))
+
+
+@router.post("/leases/{lease_id}/transition-extension", response_model=LeaseRead, responses=WRITE)
+def request_extension(session: SessionDep, lease_id: int, data: ExtensionRequestIn,
+                      user: User = require(Role.tenant)) -> dict[str, Any]:
+    return _view(session, service.request_extension(session, user, lease_id, data))
+
+
+@router.post("/leases/{lease_id}/transition-extension/decision", response_model=LeaseRead,
+             responses=WRITE)
+def decide_extension(session: SessionDep, lease_id: int, data: ExtensionDecisionIn,
+                     user: User = require(Role.developer)) -> dict[str, Any]:
+    return _view(session, service.decide_extension(session, user, lease_id, data))
+
+
+@router.post("/leases/{lease_id}/occupants", response_model=list[OccupantRead],
+             status_code=status.HTTP_201_CREATED, responses=WRITE)
+def add_occupant(session: SessionDep, lease_id: int, data: OccupantIn,
+                 user: User = require(Role.employer)) -> list[dict[str, Any]]:
+    """整体配租: the employer places an eligible member of staff (第三十一条)."""
+    occupant = service.add_occupant(session, user, lease_id, data)
+    return service.occupants(session, service.get(session, user, occupant.lease_id))
+
+
+@router.post("/leases/{lease_id}/occupants/{occupant_id}/move-out", response_model=list[OccupantRead],
+             responses=WRITE)
+def move_out(session: SessionDep, lease_id: int, occupant_id: int,
+             user: User = require(Role.employer)) -> list[dict[str, Any]]:
+    service.move_out(session, user, lease_id, occupant_id)
+    return service.occupants(session, service.get(session, user, lease_id))
+
+
+@router.get("/leases/{lease_id}/occupants", response_model=list[OccupantRead], responses=READ)
+def list_occupants(session: SessionDep, user: CurrentUser, lease_id: int) -> list[dict[str, Any]]:
+    return service.occupants(session, service.get(session, user, lease_id))
+
+
+@router.post("/leases/{lease_id}/violations", response_model=CreditEntry,
+             status_code=status.HTTP_201_CREATED, responses=WRITE)
+def record_violation(session: SessionDep, lease_id: int, data: ViolationIn,
+                     user: User = require(Role.developer, Role.office)) -> dict[str, Any]:
+    """第四十条: sale, lending, subletting, idle, change of use, structural change — with a
+    rectification deadline."""
+    violation = service.record_violation(session, user, lease_id, data)
+    return next(e for e in service.credit(session, tenant_id=violation.tenant_id)
+                if e["violation_id"] == violation.id) if violation.tenant_id else next(
+        e for e in service.credit(session, organization_id=violation.organization_id)
+        if e["violation_id"] == violation.id)
+
+
+@router.post("/projects/{project_id}/violations", response_model=CreditEntry,
+             status_code=status.HTTP_201_CREATED, responses=WRITE)
+def record_operator_violation(session: SessionDep, project_id: int, data: OperatorViolationIn,
+                              user: User = require(Role.office)) -> dict[str, Any]:
+    """第四十六条: an operator's violation, kept on its credit record (第四十一条)."""
+    violation = service.record_operator_violation(session, user, project_id, data)
+    return next(e for e in service.credit(session, organization_id=violation.organization_id)
+                if e["violation_id"] == violation.id)
+
+
+@router.post("/violations/{violation_id}/rectified", response_model=CreditEntry, responses=WRITE)
+def rectified(session: SessionDep, violation_id: int,
+              user: User = require(Role.developer, Role.office)) -> dict[str, Any]:
+    violation = service.rectified(session, user, violation_id)
+    entries = (service.credit(session, tenant_id=violation.tenant_id) if violation.tenant_id
+               else service.credit(session, organization_id=violation.organization_id))
+    return next(e for e in entries if e["violation_id"] == violation.id)
+
+
+@router.post("/leases/{lease_id}/terminate", response_model=LeaseRead, responses=WRITE)
+def terminate(session: SessionDep, lease_id: int, data: TerminateIn,
+              user: User = require(Role.developer, Role.office)) -> dict[str, Any]:
+    """第四十条: the tenant refused to rectify — the lease ends and the unit is recovered."""
+    return _view(session, service.terminate(session, user, lease_id, data))

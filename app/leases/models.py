@@ -1,0 +1,130 @@
+"""Electronic leases (第二十三条), their occupants, transitions and violations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, false, or_, select, true
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.auth.models import User
+from app.auth.roles import Role
+from app.clock import now
+from app.db import Base
+
+MONEY = Numeric(12, 2)
+ACTIVE = ("active", "in_transition")
+
+
+class Lease(Base):
+    """One lease of one unit, to a person or (整体配租) to an employer.
+
+    ``status``: active → in_transition (the tenant acquired a home, 第三十八条) → ended;
+    active → terminated (violation not rectified, 第四十条) or ended (term over, renewed).
+    ``ends_on`` is the day the lease actually ends: the term's end, or earlier when a
+    transition or a termination ends it; no two leases of a unit overlap in time.
+    """
+
+    __tablename__ = "lease"
+    __table_args__ = (
+        Index("ix_lease_unit_period", "unit_id", "start_on", "ends_on"),
+        Index("ix_lease_project_start", "project_id", "start_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "individual" | "employer"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    operator_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    employer_organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"),
+                                                                 index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("tenant_application.id"))
+    previous_lease_id: Mapped[int | None] = mapped_column(ForeignKey("lease.id"))
+    start_on: Mapped[date]
+    end_on: Mapped[date]
+    ends_on: Mapped[date]
+    monthly_rent: Mapped[Decimal] = mapped_column(MONEY)
+    rate_per_m2: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    rent_standard_id: Mapped[int] = mapped_column(ForeignKey("rent_standard.id"))
+    building_area_m2: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    prepaid_rent: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    deposit: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    signed_on: Mapped[date]
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # 第三十八条 transition after the tenant acquired a home in the central area
+    home_acquired_on: Mapped[date | None]
+    transition_ends_on: Mapped[date | None]
+    market_rent_from: Mapped[date | None]
+    transition_monthly_rent: Mapped[Decimal | None] = mapped_column(MONEY)
+    extension_requested_to: Mapped[date | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    extension_status: Mapped[str | None] = mapped_column(String(10))  # requested|approved|refused
+    ended_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    @classmethod
+    def visible_to(cls, user: User) -> ColumnElement[bool]:
+        """The tenant, the employer, the operator; the office and auditors see all."""
+        if user.role in (Role.office, Role.auditor, Role.admin):
+            return true()
+        if user.role == Role.tenant:
+            occupied = select(LeaseOccupant.lease_id).where(LeaseOccupant.tenant_id == user.id)
+            return or_(cls.tenant_id == user.id, cls.id.in_(occupied.scalar_subquery()))
+        if user.role == Role.developer and user.organization_id is not None:
+            return cls.operator_organization_id == user.organization_id
+        if user.role == Role.employer and user.organization_id is not None:
+            return cls.employer_organization_id == user.organization_id
+        return false()
+
+
+class LeaseOccupant(Base):
+    """A person an employer places in a unit it leased as a whole (第三十一条); history kept."""
+
+    __tablename__ = "lease_occupant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lease_id: Mapped[int] = mapped_column(ForeignKey("lease.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    moved_in_on: Mapped[date]
+    moved_out_on: Mapped[date | None]
+    eligibility: Mapped[dict[str, Any]]
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+
+class Violation(Base):
+    """A breach recorded against a tenant or an operator (第四十、四十一、四十六条)."""
+
+    __tablename__ = "violation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party: Mapped[str] = mapped_column(String(10))  # "tenant" | "operator"
+    lease_id: Mapped[int | None] = mapped_column(ForeignKey("lease.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    description: Mapped[str] = mapped_column(Text)
+    recorded_on: Mapped[date]
+    rectify_by: Mapped[date]
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open|rectified|terminated
+    resolved_on: Mapped[date | None]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+
+class TenantNotice(Base):
+    """A message to a tenant about their case: decisions, transitions, violations."""
+
+    __tablename__ = "tenant_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+

@@ -1,0 +1,38 @@
+"""The benefits register (第十四–十六条): what a certificate unlocked, since when, until when."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.projects.facts import facts_of
+from app.projects.models import Project, ProjectBenefit
+from rules.art14_16_benefits import benefits
+
+
+def register_benefits(session: Session, project: Project, on: date) -> None:
+    """Record the benefits the certificate unlocks, in force from its issue date."""
+    for benefit in benefits(facts_of(project), on):
+        if benefit.applies:
+            session.add(ProjectBenefit(project_id=project.id, code=benefit.code,
+                                       title=benefit.title, article=benefit.article, since=on))
+
+
+def end_benefits(session: Session, project: Project, on: date, reason: str) -> list[str]:
+    """End every active benefit (``reason``: "exit" when approved, "cancelled" otherwise)."""
+    ended = []
+    for record in session.scalars(select(ProjectBenefit).where(
+            ProjectBenefit.project_id == project.id, ProjectBenefit.ended_on.is_(None))):
+        record.ended_on, record.end_reason = on, reason
+        ended.append(record.code)
+    return ended
+
+
+def benefit_records(session: Session, project: Project) -> list[dict[str, Any]]:
+    return [{"code": b.code, "title": b.title, "article": b.article, "since": b.since,
+             "ended_on": b.ended_on, "end_reason": b.end_reason, "active": b.ended_on is None}
+            for b in session.scalars(select(ProjectBenefit).where(
+                ProjectBenefit.project_id == project.id).order_by(ProjectBenefit.id))]

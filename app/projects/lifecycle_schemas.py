@@ -1,0 +1,287 @@
+"""Shapes of the after-certification API: units, listing, rents, subsidies, operation, exit."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.project_facts import UnitKind
+
+Money = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
+Rate = Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2, description="元/m²/月")]
+Text100 = Annotated[str, Field(min_length=1, max_length=100)]
+
+# ---- units and listing ----------------------------------------------------------------------
+
+
+class UnitIn(BaseModel):
+    building: str = Field(min_length=1, max_length=40, description="楼栋")
+    floor: int = Field(ge=-5, le=200, description="楼层")
+    number: str = Field(min_length=1, max_length=20, description="房号")
+    building_area_m2: Decimal = Field(gt=0, max_digits=8, decimal_places=2, description="建筑面积")
+    kind: UnitKind = Field(description="residential（住宅型）或 dormitory（宿舍型）")
+    unit_type: str | None = Field(default=None, max_length=50, description="户型名称（与申请书一致）")
+
+
+class UnitsIn(BaseModel):
+    units: list[UnitIn] = Field(min_length=1, max_length=20_000)
+
+
+class UnitRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    building: str
+    floor: int
+    number: str
+    building_area_m2: Decimal
+    kind: UnitKind
+    unit_type: str | None
+    status: str
+    verification_code: str | None
+    published_on: date | None
+
+
+class UnitsSummary(BaseModel):
+    """The registered units compared with the certificate (第七条, 附件3)."""
+
+    units: int
+    building_area_m2: Decimal
+    published: int
+    leased: int
+    certificate_unit_count: int
+    certificate_floor_area_m2: Decimal
+    count_difference: int
+    area_difference_m2: Decimal
+    matches_certificate: bool
+
+
+class UnitsAdded(UnitsSummary):
+    added: int
+
+
+class UnitPage(BaseModel):
+    items: list[UnitRead]
+    next_cursor: int | None
+
+
+class CompletionIn(BaseModel):
+    completed_on: date = Field(description="竣工验收合格日期")
+
+
+class ListingRead(BaseModel):
+    completed_on: date | None
+    due_on: date | None
+    listed_on: date | None
+    verified_on: date | None
+    overdue: bool
+    on_time: bool | None
+    units: int
+    published: int
+
+
+class ListingQueueItem(ListingRead):
+    project_id: int
+    name: str
+    awaiting_verification: bool
+
+
+class ListingVerifyRead(ListingRead):
+    newly_published: int
+
+
+class PublicUnitRead(BaseModel):
+    verification_code: str
+    project_name: str
+    address: str
+    building: str
+    number: str
+    building_area_m2: Decimal
+    kind_label: str
+    status_label: str
+    published_on: date | None
+
+
+# ---- rents ------------------------------------------------------------------------------------
+
+
+class AppraisalIn(BaseModel):
+    appraiser: str = Field(min_length=2, max_length=200, description="评估机构（有资质的第三方）")
+    report_no: Text100 = Field(description="评估报告编号")
+    appraised_on: date = Field(description="评估基准日")
+    market_rent_per_m2: Rate = Field(description="同地段同品质市场租金（元/m²/月）")
+    per_unit_type: dict[str, Rate] = Field(default_factory=dict, description="按户型的市场租金（可选）")
+
+
+class AppraisalRead(BaseModel):
+    id: int
+    appraiser: str
+    report_no: str
+    appraised_on: date
+    market_rent_per_m2: Decimal
+    per_unit_type: dict[str, Decimal]
+    valid_until: date
+    lapsed: bool
+
+
+class RateIn(BaseModel):
+    unit_type: str | None = Field(default=None, max_length=50, description="户型；空为全项目统一标准")
+    rate_per_m2: Rate
+
+
+class RentStandardIn(BaseModel):
+    appraisal_id: int
+    rates: list[RateIn] = Field(min_length=1, max_length=50)
+
+
+class RentFilingIn(BaseModel):
+    filing_no: Text100 = Field(description="市发改委备案号")
+    filed_on: date | None = Field(default=None, description="备案日期（默认今天）")
+
+
+class RentStandardRead(BaseModel):
+    id: int
+    project_id: int
+    appraisal_id: int
+    rates: list[RateIn]
+    status: Literal["proposed", "filed", "superseded"]
+    status_label: str
+    proposed_on: date
+    filing_no: str | None
+    filed_on: date | None
+    caps: list[RateIn]
+
+
+class RentsRead(BaseModel):
+    appraisals: list[AppraisalRead]
+    standards: list[RentStandardRead]
+    in_force: RentStandardRead | None
+    reappraisal_due: bool
+
+
+class PublicRent(BaseModel):
+    project_id: int
+    project_name: str
+    district: str
+    address: str
+    operator: str
+    unit_type: str | None
+    rate_per_m2: Decimal
+    filing_no: str
+    filed_on: date
+    appraised_on: date
+    reappraisal_due: bool
+
+
+# ---- subsidy, benefits, operation, transfer ---------------------------------------------------
+
+
+class SubsidyIn(BaseModel):
+    amount_yuan: Money
+    source: str = Field(min_length=2, max_length=100, description="资金来源，如 中央补助资金")
+    document_no: Text100 = Field(description="核定文件号")
+    granted_on: date | None = None
+
+
+class SubsidyPayIn(BaseModel):
+    paid_on: date | None = Field(default=None, description="拨付日期（默认今天）")
+
+
+class SubsidyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    project_id: int
+    amount_yuan: Decimal
+    source: str
+    document_no: str
+    granted_on: date
+    paid_on: date | None
+    refund_due_yuan: Decimal | None
+    refund_reason: str | None
+    refund_recorded_on: date | None
+
+
+class BenefitRecordRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    code: str
+    title: str
+    article: str
+    since: date
+    ended_on: date | None
+    end_reason: str | None
+    active: bool
+
+
+class OperationIn(BaseModel):
+    started_on: date = Field(description="投入运营之日（8 年运营期自此起算）")
+
+
+class TransferIn(BaseModel):
+    to_organization_id: int
+    reason: Literal["merger", "restructuring", "equity_transfer", "bankruptcy", "court_order"]
+    document_no: Text100 = Field(description="合并协议、破产裁定或法院生效法律文书编号")
+    transferred_on: date | None = None
+
+
+class TransferRead(BaseModel):
+    from_organization: str
+    to_organization: str
+    reason: str
+    reason_label: str
+    document_no: str
+    transferred_on: date
+
+
+class OperationRead(BaseModel):
+    status: str
+    status_label: str
+    operator: str
+    operation_started_on: date | None
+    exit_allowed_from: date | None
+    transfers: list[TransferRead]
+
+
+# ---- exit -------------------------------------------------------------------------------------
+
+
+class ExitRequestIn(BaseModel):
+    notice_from: date = Field(description="退出公示开始日期")
+    notice_to: date = Field(description="退出公示结束日期")
+    objections: int = Field(ge=0, le=100_000, description="公示期间收到的异议数")
+
+
+class ExitDecisionIn(BaseModel):
+    approve: bool
+    comment: str = Field(default="", max_length=2000, description="意见（不同意时必填）")
+
+
+class UnapprovedExitIn(BaseModel):
+    found_on: date | None = None
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class NotificationRead(BaseModel):
+    department: str
+    subject: str
+    document_no: str
+    sent_on: date
+
+
+class ExitRequestRead(BaseModel):
+    id: int
+    project_id: int
+    project_name: str
+    requested_on: date
+    notice_from: date
+    notice_to: date
+    objections: int
+    status: Literal["pending", "approved", "refused"]
+    status_label: str
+    decided_on: date | None
+    decision_comment: str | None
+    document_no: str | None
+    deadline: date | None
+    overdue: bool
+    notifications: list[NotificationRead]

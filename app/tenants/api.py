@@ -1,0 +1,254 @@
+"""Routes: tenant profile and commitment, registry imports, eligibility, applications, lotteries."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, UploadFile, status
+from sqlalchemy import select
+
+from app import clock
+from app.auth.deps import CurrentUser, SessionDep, require
+from app.auth.models import Organization, User
+from app.auth.roles import Role
+from app.errors import NotFound, problem_responses
+from app.leases import service as leases
+from app.leases.models import TenantNotice
+from app.projects.models import Project
+from app.projects.rents import in_force
+from app.projects.status import IN_OPERATION
+from app.tenants import applications, lottery, registry, service
+from app.tenants.schemas import (
+    ApplicationIn,
+    ApplicationRead,
+    ApplicationReview,
+    CommitmentIn,
+    CommitmentRead,
+    CreditEntry,
+    FundCheckRead,
+    HousingRead,
+    ImportRead,
+    LotteryRead,
+    LotteryVerifyRead,
+    NoticeRead,
+    PriorityGroupIn,
+    PriorityGroupRead,
+    ProfileIn,
+    TenantRead,
+)
+from rules.art22_housing_fund import housing_fund_eligibility
+
+router = APIRouter(tags=["承租人与申请"])
+public = APIRouter(tags=["公开核验"])
+WRITE = problem_responses(401, 403, 404, 409, 422)
+READ = problem_responses(401, 404)
+MAX_CSV_BYTES = 20 * 1024 * 1024
+
+
+# ---- the tenant themself --------------------------------------------------------------------
+
+@router.get("/tenants/me", response_model=TenantRead, responses=problem_responses(401, 403))
+def me(session: SessionDep, user: User = require(Role.tenant)) -> dict[str, Any]:
+    return service.tenant_view(session, user)
+
+
+@router.put("/tenants/me/profile", response_model=TenantRead, responses=WRITE)
+def save_profile(session: SessionDep, data: ProfileIn,
+                 user: User = require(Role.tenant)) -> dict[str, Any]:
+    """Phone, residence and work district, employer (第三十二条)."""
+    service.save_profile(session, user, data)
+    return service.tenant_view(session, user)
+
+
+@router.post("/tenants/me/commitment", response_model=CommitmentRead,
+             status_code=status.HTTP_201_CREATED, responses=WRITE)
+def sign_commitment(session: SessionDep, data: CommitmentIn,
+                    user: User = require(Role.tenant)) -> Any:
+    """附件4: sign all four clauses of the commitment, declaration and authorisation."""
+    return service.sign_commitment(session, user, data)
+
+
+@router.get("/tenants/me/notices", response_model=list[NoticeRead], responses=problem_responses(401, 403))
+def notices(session: SessionDep, user: User = require(Role.tenant)) -> Any:
+    return list(session.scalars(select(TenantNotice).where(TenantNotice.user_id == user.id)
+                                .order_by(TenantNotice.id.desc())))
+
+
+@router.get("/tenants/me/housing-fund-eligibility", response_model=FundCheckRead,
+            responses=problem_responses(401, 403, 422))
+def housing_fund(
+    session: SessionDep,
+    contribution_months: Annotated[int, Query(ge=0, le=600, description="连续足额缴存月数")],
+    continuous: Annotated[bool, Query(description="是否连续足额缴存")] = True,
+    spouse_owns_home: Annotated[bool, Query(description="配偶在市区是否有自有住房")] = False,
+    user: User = require(Role.tenant),
+) -> dict[str, Any]:
+    """第二十二条: may this tenant withdraw housing-fund money to pay the rent?"""
+    today = clock.today()
+    properties, _ = service.registry_facts(session, user)
+    owns = any(p.acquired_on is None or p.acquired_on <= today for p in properties)
+    decision = housing_fund_eligibility(contribution_months, continuous, owns, spouse_owns_home,
+                                        applications.has_active_lease(session, user.id), today)
+    return {"eligible": decision.ok, "findings": [f.as_dict() for f in decision.findings]}
+
+
+@router.get("/tenants/{tenant_id}/credit", response_model=list[CreditEntry], responses=READ)
+def tenant_credit(session: SessionDep, user: CurrentUser, tenant_id: int) -> list[dict[str, Any]]:
+    """第四十一条: the tenant's credit record (the tenant, the office, auditors)."""
+    person = session.get(User, tenant_id)
+    if (person is None or person.role != Role.tenant
+            or not (user.id == tenant_id or user.role in (Role.office, Role.auditor, Role.admin))):
+        raise NotFound("未找到该承租人")
+    return leases.credit(session, tenant_id=tenant_id)
+
+
+@router.get("/organizations/{organization_id}/credit", response_model=list[CreditEntry],
+            responses=READ)
+def organization_credit(session: SessionDep, user: CurrentUser,
+                        organization_id: int) -> list[dict[str, Any]]:
+    """第四十一条: an operator's or employer's credit record."""
+    if session.get(Organization, organization_id) is None or not (
+            user.organization_id == organization_id
+            or user.role in (Role.office, Role.auditor, Role.admin, Role.leader)):
+        raise NotFound("未找到该单位")
+    return leases.credit(session, organization_id=organization_id)
+
+
+# ---- registry imports (admin) ----------------------------------------------------------------
+
+async def _read_csv(file: UploadFile) -> bytes:
+    content = await file.read(MAX_CSV_BYTES + 1)
+    if len(content) > MAX_CSV_BYTES:
+        from app.errors import ProblemError
+
+        raise ProblemError("文件超过 20 MB", status=413, slug="too-large", title="请求内容过大")
+    return content
+
+
+@router.post("/registry/properties", response_model=ImportRead, status_code=status.HTTP_201_CREATED,
+             responses=problem_responses(401, 403, 413, 422))
+async def import_properties(session: SessionDep, file: Annotated[UploadFile, File()],
+                            user: User = require(Role.admin)) -> dict[str, Any]:
+    """CSV ``id_number,address,district,acquired_on`` from 不动产登记; all rows or none."""
+    content = await _read_csv(file)
+    rows = registry.parse_properties(content)
+    batch = registry.store(session, kind="properties", filename=file.filename or "properties.csv",
+                           content=content, rows=rows, actor=user)
+    started = leases.transitions_from_registry(session, user, batch.id)
+    return {"id": batch.id, "kind": batch.kind, "filename": batch.filename, "rows": batch.rows,
+            "transitions_started": started}
+
+
+@router.post("/registry/public-rental", response_model=ImportRead,
+             status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 413, 422))
+async def import_public_rental(session: SessionDep, file: Annotated[UploadFile, File()],
+                               user: User = require(Role.admin)) -> dict[str, Any]:
+    """CSV ``id_number,qualified,receiving`` from 住房保障; all rows or none."""
+    content = await _read_csv(file)
+    rows = registry.parse_public_rental(content)
+    batch = registry.store(session, kind="public_rental",
+                           filename=file.filename or "public_rental.csv", content=content, rows=rows,
+                           actor=user)
+    return {"id": batch.id, "kind": batch.kind, "filename": batch.filename, "rows": batch.rows}
+
+
+# ---- housing on offer, applications ------------------------------------------------------
+
+@public.get("/housing", response_model=list[HousingRead])
+def housing(session: SessionDep) -> list[dict[str, Any]]:
+    """Certified projects accepting applications, with units available and filed rents."""
+    result = []
+    for project in session.scalars(select(Project).where(
+            Project.status.in_([s.value for s in IN_OPERATION])).order_by(Project.id)):
+        standard = in_force(session, project.id)
+        available = applications.units_available(session, project.id)
+        if standard is None or available == 0:
+            continue
+        result.append({"project_id": project.id, "name": project.name, "district": project.district,
+                       "address": project.address, "operator": project.operator_unit_name,
+                       "units_available": available, "rates": standard.rates})
+    return result
+
+
+@router.post("/tenant-applications", response_model=ApplicationRead,
+             status_code=status.HTTP_201_CREATED, responses=WRITE)
+def apply(session: SessionDep, data: ApplicationIn,
+          user: User = require(Role.tenant, Role.office)) -> dict[str, Any]:
+    """Apply online (tenant) or at the window (office, recorded as 受理经办人员); returns the
+    eligibility decision of 第三十二条 with each condition, its evidence and article."""
+    return applications.application_view(session, applications.apply(session, user, data))
+
+
+@router.get("/tenant-applications", response_model=list[ApplicationRead],
+            responses=problem_responses(401))
+def list_applications(session: SessionDep, user: CurrentUser, status: str | None = None,
+                      project_id: int | None = None) -> list[dict[str, Any]]:
+    return [applications.application_view(session, a)
+            for a in applications.listing(session, user, status, project_id)]
+
+
+@router.get("/tenant-applications/{application_id}", response_model=ApplicationRead, responses=READ)
+def get_application(session: SessionDep, user: CurrentUser, application_id: int) -> dict[str, Any]:
+    return applications.application_view(session, applications.get(session, user, application_id))
+
+
+@router.post("/tenant-applications/{application_id}/review", response_model=ApplicationRead,
+             responses=WRITE)
+def review(session: SessionDep, application_id: int, data: ApplicationReview,
+           user: User = require(Role.office)) -> dict[str, Any]:
+    """Approve (eligibility checked again) or refuse with a reason the applicant sees."""
+    return applications.application_view(session, applications.review(session, user, application_id, data))
+
+
+@router.post("/tenant-applications/{application_id}/withdraw", response_model=ApplicationRead,
+             responses=WRITE)
+def withdraw(session: SessionDep, application_id: int,
+             user: User = require(Role.tenant)) -> dict[str, Any]:
+    return applications.application_view(session, applications.withdraw(session, user, application_id))
+
+
+# ---- priority groups and lotteries (第三十一条) --------------------------------------------
+
+@router.post("/projects/{project_id}/priority-groups", response_model=PriorityGroupRead,
+             status_code=status.HTTP_201_CREATED, responses=WRITE)
+def add_priority_group(session: SessionDep, project_id: int, data: PriorityGroupIn,
+                       user: User = require(Role.developer)) -> Any:
+    """The operator names a group leased to first: staff of a park's or an enterprise's units."""
+    return applications.add_priority_group(session, user, project_id, data)
+
+
+@public.get("/projects/{project_id}/priority-groups", response_model=list[PriorityGroupRead],
+            responses=problem_responses(404))
+def list_priority_groups(session: SessionDep, project_id: int) -> Any:
+    """Public, like the lottery it orders (第三十一条 公开): a project's priority groups."""
+    applications.open_project(session, project_id, missing=NotFound("未找到该项目"))
+    return applications.priority_groups(session, project_id)
+
+
+@router.post("/projects/{project_id}/lotteries", response_model=LotteryRead,
+             status_code=status.HTTP_201_CREATED, responses=WRITE)
+def commit_lottery(session: SessionDep, project_id: int,
+                   user: User = require(Role.office)) -> dict[str, Any]:
+    """Publish the commitment (the seed's hash) and the list of applicants before the draw."""
+    return lottery.public_view(lottery.commit(session, user, project_id))
+
+
+@router.post("/lotteries/{lottery_id}/draw", response_model=LotteryRead, responses=WRITE)
+def draw_lottery(session: SessionDep, lottery_id: int,
+                 user: User = require(Role.office)) -> dict[str, Any]:
+    """Reveal the seed and fix the order: priority groups first."""
+    return lottery.public_view(lottery.draw(session, user, lottery_id))
+
+
+@public.get("/lotteries/{lottery_id}", response_model=LotteryRead, responses=problem_responses(404))
+def get_lottery(session: SessionDep, lottery_id: int) -> dict[str, Any]:
+    return lottery.public_view(lottery.find(session, lottery_id))
+
+
+@public.get("/lotteries/{lottery_id}/verify", response_model=LotteryVerifyRead,
+            responses=problem_responses(404, 409, 422))
+def verify_lottery(session: SessionDep, lottery_id: int,
+                   seed: Annotated[str, Query(min_length=1, max_length=200)]) -> dict[str, Any]:
+    """Anyone recomputes the order from the revealed seed; a wrong seed is refused (第三十一条)."""
+    decision = lottery.verify(lottery.find(session, lottery_id), seed)
+    return {"ok": decision.ok, "findings": [f.as_dict() for f in decision.findings]}

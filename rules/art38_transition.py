@@ -1,0 +1,106 @@
+"""第三十八条: the transition period of a tenant who acquires a home in the central urban area.
+
+第三十八条: “通过购买、获赠、继承等各种方式在中心城区获得住房的，可给予承租人12个月的过渡期，因特殊情况确需
+延长的，本人提出申请，产权（投资）或经营管理单位审核同意，可以适当延长。过渡期内的租金按同区域市场平均租金
+水平收取。”
+
+Readings:
+
+* The transition starts on the acquisition date and lasts ``transition_months`` months, that day included:
+  ``ends_on = add_months(acquired_on, 12) − 1 day`` (acquired 2025-01-15 → ends 2026-01-14).
+* The rent switches to the market rent on the first day of the month after the acquisition
+  (``market_rent_from``; acquired 2025-01-15 → 2025-02-01). Acquired on the 1st, the switch is still the
+  1st of the next month (2025-01-01 → 2025-02-01): the month of acquisition is billed whole at the lease
+  rent.
+* “同区域市场平均租金水平” is the appraised market rent (元/m²/月) × the unit's building area
+  (:func:`transition_rent`), rounded to the fen half up (ROUND_HALF_UP) because it is an amount billed.
+* An extension must end after the current (possibly already extended) end and be requested while the
+  transition still runs; the operator's approval (“审核同意”) is its decision, not this rule's: the rule only
+  checks the dates. A transition that has ended has ended the lease, so there is nothing left to extend.
+* After the transition the lease ends (catalog): the lease ends at the earlier of its own end and the
+  (extended) transition end (:func:`lease_end_after_transition`).
+* ``transition_months`` is looked up on ``on``, the day the acquisition is recorded on the platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from rules.dates import add_months
+from rules.decision import Decision, Finding
+from rules.params import value_at
+
+ARTICLE = "第三十八条"
+_DAY = timedelta(days=1)
+_FEN = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionState:
+    acquired_on: date
+    starts_on: date
+    ends_on: date             # the end of the 12 months, before any extension
+    market_rent_from: date
+    extended_to: date | None  # the approved extended end, if any
+
+    @property
+    def current_end(self) -> date:
+        """The last day of the transition, extension included."""
+        return self.extended_to if self.extended_to is not None else self.ends_on
+
+
+def transition(acquired_on: date, on: date, extended_to: date | None = None) -> TransitionState:
+    """The transition of a tenant who acquired a home in the central area on ``acquired_on``.
+
+    ``extended_to`` is an approved extension (see :func:`check_extension`); one not after the 12-month end is
+    not an extension and raises ValueError.
+    """
+    months: int = value_at("transition_months", on)
+    ends_on = add_months(acquired_on, months) - _DAY
+    if extended_to is not None and extended_to <= ends_on:
+        raise ValueError(f"extended_to {extended_to.isoformat()} is not after the transition end "
+                         f"{ends_on.isoformat()}")
+    return TransitionState(acquired_on=acquired_on, starts_on=acquired_on, ends_on=ends_on,
+                           market_rent_from=add_months(acquired_on.replace(day=1), 1),
+                           extended_to=extended_to)
+
+
+def transition_rent(building_area_m2: Decimal, market_rent_per_m2: Decimal) -> Decimal:
+    """Monthly rent during the transition: area × market rent, rounded to the fen (ROUND_HALF_UP)."""
+    if not (building_area_m2.is_finite() and building_area_m2 > 0):
+        raise ValueError("building_area_m2 must be more than 0")
+    if not (market_rent_per_m2.is_finite() and market_rent_per_m2 > 0):
+        raise ValueError("market_rent_per_m2 must be more than 0")
+    return (building_area_m2 * market_rent_per_m2).quantize(_FEN, rounding=ROUND_HALF_UP)
+
+
+def check_extension(state: TransitionState, new_end: date, on: date) -> Decision:
+    """The dates of an extension requested on ``on``; approval is the operator's (审核同意)."""
+    current = state.current_end.isoformat()
+    findings = []
+    if on > state.current_end:
+        findings.append(Finding(ARTICLE, "extension_requested_after_end",
+                                f"过渡期已于 {current} 结束，租赁合同随之终止，"
+                                f"{on.isoformat()} 不能再申请延长",
+                                field="requested_on"))
+    else:
+        findings.append(Finding(ARTICLE, "extension_requested_in_time",
+                                f"{on.isoformat()} 提出申请时过渡期尚未结束（至 {current}）", ok=True,
+                                field="requested_on"))
+    if new_end <= state.current_end:
+        findings.append(Finding(ARTICLE, "extension_not_later",
+                                f"延长后的过渡期结束日期 {new_end.isoformat()} 应晚于当前结束日期 {current}",
+                                field="new_end"))
+    else:
+        findings.append(Finding(ARTICLE, "extension_later",
+                                f"过渡期由 {current} 延长至 {new_end.isoformat()}；"
+                                "因特殊情况确需延长，须经产权（投资）或经营管理单位审核同意",
+                                ok=True, field="new_end"))
+    return Decision.of(findings)
+
+
+def lease_end_after_transition(state: TransitionState, lease_end_on: date) -> date:
+    """The lease ends at the earlier of its own end and the (extended) transition end."""
+    return min(lease_end_on, state.current_end)

@@ -1,0 +1,92 @@
+"""A home acquired (第三十八条), violations and credit (第四十、四十一、四十六条)."""
+
+from datetime import date
+
+from tests.leases.conftest import apply, approve, csv_file, lease_body
+
+LEASES = "/api/v1/leases"
+
+
+def signed(city, tenant, start_on: str = "2025-07-01", **kw) -> tuple:
+    person = tenant(**kw)
+    application = apply(city, person)["id"]
+    approve(city, application)
+    lease = city.cast.post("developer", LEASES, lease_body(city, application, start_on=start_on,
+                                                          end_on="2027-06-30"), expect=201)
+    return person, lease
+
+
+def test_tenant_reports_a_home_and_the_transition_starts(city, tenant) -> None:
+    person, lease = signed(city, tenant)
+    response = city.client.post(f"{LEASES}/{lease['id']}/home-acquired", headers=person.headers,
+                                json={"acquired_on": "2025-06-02", "how": "purchase"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "in_transition" and body["transition_ends_on"] == "2026-06-01"
+    assert body["market_rent_from"] == "2025-07-01"
+    assert body["transition_monthly_rent"] == "1155.00"  # 38.50 m² × 30.00 appraised
+    assert body["ends_on"] == "2026-06-01"  # the lease ends with the transition
+    notices = city.client.get("/api/v1/tenants/me/notices", headers=person.headers).json()
+    assert "过渡期" in notices[0]["message"] and "第三十八条" in notices[0]["message"]
+
+
+def test_operator_approves_an_extension(city, tenant) -> None:
+    person, lease = signed(city, tenant)
+    city.client.post(f"{LEASES}/{lease['id']}/home-acquired", headers=person.headers,
+                     json={"acquired_on": "2025-06-02", "how": "inheritance"})
+    asked = city.client.post(f"{LEASES}/{lease['id']}/transition-extension", headers=person.headers,
+                             json={"until": "2026-12-31", "reason": "子女在附近上学至学期末"})
+    assert asked.status_code == 200 and asked.json()["extension_status"] == "requested"
+    decided = city.cast.post("developer", f"{LEASES}/{lease['id']}/transition-extension/decision",
+                             {"approve": True})
+    assert decided["transition_ends_on"] == "2026-12-31" and decided["ends_on"] == "2026-12-31"
+
+
+def test_registry_import_starts_the_transition(city, tenant) -> None:
+    person, lease = signed(city, tenant, start_on="2025-06-01")
+    response = city.client.post("/api/v1/registry/properties", headers=city.cast.headers["admin"],
+                                files=csv_file([f"{person.id_number},珠山区新房,珠山区,2025-06-02"],
+                                               "id_number,address,district,acquired_on"))
+    assert response.status_code == 201 and response.json()["transitions_started"] == 1
+    now = city.client.get(f"{LEASES}/{lease['id']}", headers=person.headers).json()
+    assert now["status"] == "in_transition" and now["home_acquired_on"] == "2025-06-02"
+
+
+def test_violation_rectify_or_terminate(city, tenant, today) -> None:
+    person, lease = signed(city, tenant)
+    violation = city.cast.post("developer", f"{LEASES}/{lease['id']}/violations", {
+        "kind": "subletting", "description": "将房屋转租他人", "rectify_days": 15}, expect=201)
+    assert violation["rectify_by"] == "2025-06-18" and violation["status"] == "open"
+    early = city.client.post(f"{LEASES}/{lease['id']}/terminate", headers=city.cast.headers["developer"],
+                             json={"violation_id": violation["violation_id"]})
+    assert early.status_code == 409 and early.json()["violations"][0]["article"] == "第四十条"
+    today(date(2025, 6, 19))
+    ended = city.cast.post("developer", f"{LEASES}/{lease['id']}/terminate",
+                           {"violation_id": violation["violation_id"]})
+    assert ended["status"] == "terminated" and ended["ends_on"] == "2025-06-19"
+    units = city.cast.get("developer", f"/api/v1/projects/{city.project_id}/units")["items"]
+    assert next(u for u in units if u["id"] == lease["unit_id"])["status"] == "published"
+    credit = city.client.get(f"/api/v1/tenants/{person.user_id}/credit", headers=person.headers).json()
+    assert credit[0]["kind_label"] == "出租（转租）" and credit[0]["status"] == "terminated"
+    assert city.client.get(f"/api/v1/tenants/{person.user_id}/credit",
+                           headers=city.cast.headers["office"]).status_code == 200
+
+
+def test_a_rectified_violation_does_not_end_the_lease(city, tenant, today) -> None:
+    _, lease = signed(city, tenant)
+    violation = city.cast.post("developer", f"{LEASES}/{lease['id']}/violations", {
+        "kind": "idle", "description": "长期闲置", "rectify_days": 10}, expect=201)
+    city.cast.post("developer", f"/api/v1/violations/{violation['violation_id']}/rectified")
+    today(date(2025, 7, 1))
+    response = city.client.post(f"{LEASES}/{lease['id']}/terminate", headers=city.cast.headers["developer"],
+                                json={"violation_id": violation["violation_id"]})
+    assert response.status_code == 409
+
+
+def test_operator_violation_on_the_organisation_credit(city) -> None:
+    recorded = city.cast.post("office", f"/api/v1/projects/{city.project_id}/violations", {
+        "kind": "rent_as_sale", "description": "一次性收取五年租金", "rectify_days": 30}, expect=201)
+    assert recorded["kind_label"] == "以租代售"
+    org = city.cast.developer.organization_id
+    credit = city.cast.get("developer", f"/api/v1/organizations/{org}/credit")
+    assert [c["violation_id"] for c in credit] == [recorded["violation_id"]]

@@ -1,0 +1,80 @@
+from dataclasses import FrozenInstanceError
+from datetime import date, timedelta
+
+import pytest
+
+from rules.art26_30_listing import ListingState, check_completion_date, listing_due_on, listing_state
+from rules.params import ParameterNotInForce, value_at
+
+D = date
+COMPLETED = D(2024, 6, 1)
+DUE = D(2024, 6, 16)   # 15 calendar days after completion; the completion day does not count
+
+
+def test_15_calendar_days_not_working_days() -> None:
+    assert value_at("listing_days_after_completion", COMPLETED) == 15
+    assert listing_due_on(COMPLETED) == DUE == COMPLETED + timedelta(days=15)
+    # Across the National Day holiday the period is still 15 calendar days.
+    assert listing_due_on(D(2024, 9, 28)) == D(2024, 10, 13)
+    # Across a month end and 29 February.
+    assert listing_due_on(D(2024, 2, 20)) == D(2024, 3, 6)
+
+
+@pytest.mark.parametrize(("listed_on", "overdue", "on_time"), [
+    (D(2024, 6, 1), False, True),     # the completion day itself
+    (D(2024, 6, 2), False, True),
+    (D(2024, 6, 16), False, True),    # the 15th day after completion: on time
+    (D(2024, 6, 17), True, False),    # the 16th day: late
+    (D(2024, 7, 30), True, False),
+    (D(2024, 5, 20), False, True),    # entered before completion: a deadline, not an earliest day
+])
+def test_listed(listed_on: date, overdue: bool, on_time: bool) -> None:
+    state = listing_state(COMPLETED, listed_on, D(2024, 8, 1))
+    assert state == ListingState(COMPLETED, DUE, listed_on, overdue=overdue, on_time=on_time)
+
+
+@pytest.mark.parametrize(("today", "overdue"), [
+    (D(2024, 6, 1), False),
+    (D(2024, 6, 16), False),   # still due today
+    (D(2024, 6, 17), True),    # the 16th day without a listing
+    (D(2025, 1, 1), True),
+    (D(2024, 5, 1), False),    # before completion (a future completion date is checked separately)
+])
+def test_not_listed(today: date, overdue: bool) -> None:
+    state = listing_state(COMPLETED, None, today)
+    assert (state.due_on, state.listed_on, state.overdue, state.on_time) == (DUE, None, overdue, None)
+
+
+def test_a_late_listing_stays_late_and_an_on_time_one_stays_on_time() -> None:
+    assert listing_state(COMPLETED, D(2024, 6, 17), D(2030, 1, 1)).overdue
+    assert not listing_state(COMPLETED, D(2024, 6, 16), D(2030, 1, 1)).overdue
+
+
+def test_listing_after_today_is_inconsistent() -> None:
+    with pytest.raises(ValueError):
+        listing_state(COMPLETED, D(2024, 6, 10), D(2024, 6, 9))
+
+
+def test_completion_before_the_regulation_has_no_period() -> None:
+    with pytest.raises(ParameterNotInForce):
+        listing_state(D(2022, 5, 5), None, D(2022, 6, 1))
+    assert listing_state(D(2022, 5, 6), None, D(2022, 5, 22)).due_on == D(2022, 5, 21)
+
+
+def test_state_is_immutable() -> None:
+    with pytest.raises(FrozenInstanceError):
+        listing_state(COMPLETED, None, DUE).overdue = True  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("completed_on", "today", "ok", "code"), [
+    (D(2024, 6, 1), D(2024, 6, 1), True, "completion_date_recorded"),    # today
+    (D(2024, 5, 31), D(2024, 6, 1), True, "completion_date_recorded"),
+    (D(2024, 6, 2), D(2024, 6, 1), False, "completion_date_in_future"),  # tomorrow
+])
+def test_completion_date(completed_on: date, today: date, ok: bool, code: str) -> None:
+    decision = check_completion_date(completed_on, today)
+    assert decision.ok is ok
+    (finding,) = decision.findings
+    assert (finding.article, finding.code, finding.ok) == ("第二十六条", code, ok)
+    assert finding.field == "completed_on"
+    assert completed_on.isoformat() in finding.message
