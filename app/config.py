@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     data_key: SecretStr = SecretStr(DEFAULT_DATA_KEY)
     today: date | None = Field(default=None, description="固定“今天”（演示与测试用）")
     timezone: str = "Asia/Shanghai"
+    # How often (seconds) a process re-reads whether an administrator changed the calendar.
+    calendar_recheck_seconds: float = Field(default=5.0, ge=0)
     # Where people reach the service: the QR codes on certificates and notices point here.
     public_base_url: str = "http://127.0.0.1:8000"
 

@@ -8,15 +8,17 @@ response is sent; services only ``flush()``. Auditor reads may go to a replica t
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
+from fastapi import Depends
 from sqlalchemy import JSON, Date, DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+from starlette.concurrency import run_in_threadpool
 
 from app.config import get_settings
 
@@ -133,21 +135,53 @@ def configure(url: str, read_url: str | None = None) -> Database:
     return _database
 
 
-def get_session() -> Iterator[Session]:
-    """Request-scoped session: commit once on success, roll back on any error."""
-    with database().sessions() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+def _commit_and_close(session: Session) -> None:
+    try:
+        session.commit()
+    finally:
+        session.close()
 
 
-def get_read_session() -> Iterator[Session]:
-    """Read-only session for auditor queries; uses the replica when one is configured."""
+def _rollback_and_close(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
+
+
+async def get_session() -> AsyncIterator[Session]:
+    """Request-scoped session: commit once on success, roll back on any error.
+
+    An async dependency: creating a session does no I/O, and only the commit (or rollback)
+    goes to a worker thread, saving the event loop two thread hand-offs per request.
+    """
+    session = database().sessions()
+    try:
+        yield session
+        await run_in_threadpool(_commit_and_close, session)
+    except BaseException:
+        await run_in_threadpool(_rollback_and_close, session)
+        raise
+
+
+def get_replica_session() -> Iterator[Session]:
+    """A session on the read replica (or the primary when none is configured), never committed."""
     with database().read_sessions() as session:
         try:
             yield session
         finally:
             session.rollback()
+
+
+async def get_read_session(
+        primary: Annotated[Session, Depends(get_session, scope="function")]) -> AsyncIterator[Session]:
+    """Read-only session for auditor queries: the replica when ``BAOZU_DATABASE_READ_URL`` is
+    set, otherwise the request's own session (one connection per request, not two)."""
+    if database().read_engine is database().engine:
+        yield primary
+        return
+    session = database().read_sessions()
+    try:
+        yield session
+    finally:
+        await run_in_threadpool(_rollback_and_close, session)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import PROJECT_ROOT
+from app.audit.api import dashboard_router
 from app.audit.api import router as audit_router
 from app.auth.api import router as auth_router
 from app.calendar.api import router as calendar_router
@@ -40,7 +41,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     install_http_hygiene(app)
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, calendar_router, audit_router, projects_router,
+    for router in (auth_router, calendar_router, audit_router, dashboard_router, projects_router,
                    certificates_router, lifecycle_router, lifecycle_public_router, tenants_router,
                    tenants_public_router, leases_router, leases_public_router):
         api.include_router(router)

@@ -206,3 +206,15 @@ def check_lease_rent(monthly_rent: Decimal, building_area_m2: Decimal, rate_per_
                              f"月租金 {_amount(monthly_rent)} 元 不超过上限 {_amount(cap)} 元{how}",
                              ok=True, field="monthly_rent"),))
 
+
+
+def oldest_valid_appraisal(on: date) -> date:
+    """The earliest appraisal date still in force on ``on``; anything older has lapsed.
+
+    For a database filter (``appraised_on < oldest_valid_appraisal(today)``); it agrees with
+    :func:`reappraisal_due` for every date, 29 February included.
+    """
+    first = add_years(on, -value_at("appraisal_valid_years", on))
+    while appraisal_valid_until(first, on) < on:  # a clamped 29 February: step forward
+        first += timedelta(days=1)
+    return first

@@ -22,6 +22,7 @@ os.environ.update({
     "BAOZU_DATA_KEY": "test-data-key-0123456789abcdef0123456789abcd",
     "BAOZU_ARGON2_TIME_COST": "1",
     "BAOZU_ARGON2_MEMORY_COST": "1024",
+    "BAOZU_CALENDAR_RECHECK_SECONDS": "0",  # tests roll back calendar years: always re-read
 })
 os.environ.pop("BAOZU_TODAY", None)
 os.environ.pop("BAOZU_DATABASE_READ_URL", None)
@@ -93,6 +94,7 @@ def client(session: Session) -> Iterator[TestClient]:
 
     app.dependency_overrides[app_db.get_session] = request_session
     app.dependency_overrides[app_db.get_read_session] = request_session
+    app.dependency_overrides[app_db.get_replica_session] = request_session
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
     app.dependency_overrides.clear()

@@ -63,3 +63,26 @@ def test_no_create_all_outside_migration_tests() -> None:
     offenders = [p.name for folder in ("app", "bench") for p in (root / folder).rglob("*.py")
                  if "create_all(" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def test_masked_id_numbers_are_backfilled(tmp_path) -> None:
+    """Accounts created before the masked column get their masked number on upgrade."""
+    from app.personal_data import encrypt_id_number
+    from tests.conftest import fake_id_number
+
+    url = f"sqlite:///{tmp_path / 'backfill.db'}"
+    cfg = config(url)
+    command.upgrade(cfg, "b89bbb2c8bd6")  # the revision before the masked column
+    number = fake_id_number()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO user_account (username, password_hash, role, full_name, "
+                          "id_number_enc, is_active, token_version, created_at) VALUES ('old', 'x', "
+                          "'tenant', '老用户', :enc, 1, 0, '2025-01-01 00:00:00')"),
+                     {"enc": encrypt_id_number(number)})
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        masked = conn.execute(text("SELECT id_number_masked FROM user_account "
+                                   "WHERE username = 'old'")).scalar_one()
+    engine.dispose()
+    assert masked == number[:6] + "********" + number[-4:]

@@ -50,7 +50,7 @@ def require(*roles: Role) -> Any:
     """A dependency that answers 403 unless the current user has one of ``roles``."""
     allowed = frozenset(roles)
 
-    def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> User:  # no I/O: no worker thread needed
         if user.role not in allowed:
             raise Forbidden("当前角色无权进行此操作")
         return user
@@ -61,7 +61,7 @@ def require(*roles: Role) -> Any:
 def require_department(code: str) -> Any:
     """A dependency that answers 403 unless the user reviews for the department ``code``."""
 
-    def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> User:
         if user.role != Role.department or user.department is None or user.department.code != code:
             raise Forbidden("只有相应职能部门可以进行此操作")
         return user

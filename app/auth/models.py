@@ -75,6 +75,8 @@ class User(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     id_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     id_number_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The masked form (first 6 and last 4), kept so lists and exports never need to decrypt.
+    id_number_masked: Mapped[str | None] = mapped_column(String(18))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=now)

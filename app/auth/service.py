@@ -103,6 +103,7 @@ def create_user(session: Session, *, actor: Actor | None, data: UserCreate) -> U
         if session.scalar(select(User.id).where(User.id_number_digest == digest)):
             raise Conflict("该身份证号码已注册账号", field="id_number")
         user.id_number_enc, user.id_number_digest = encrypt_id_number(data.id_number), digest
+        user.id_number_masked = mask_id_number(data.id_number)
     session.add(user)
     session.flush()
     record(session, actor=actor or user,

@@ -7,6 +7,7 @@ is one small query, so several hosts stay consistent without a shared cache.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from sqlalchemy import func, select
@@ -17,10 +18,11 @@ from app.auth.models import User
 from app.calendar.models import CalendarYear
 from app.calendar.schemas import YearPut
 from app.clock import now
+from app.config import get_settings
 from app.errors import InvalidInput
 from rules.calendar import WorkCalendar, YearCalendar, builtin_years, check_year
 
-_cache: tuple[object, WorkCalendar] | None = None
+_cache: tuple[object, WorkCalendar, float] | None = None
 
 
 def _to_year(row: CalendarYear) -> YearCalendar:
@@ -30,18 +32,26 @@ def _to_year(row: CalendarYear) -> YearCalendar:
 
 
 def work_calendar(session: Session) -> WorkCalendar:
-    """The calendar in force: built-in years overlaid with the administrator's."""
+    """The calendar in force: built-in years overlaid with the administrator's.
+
+    The table's version is re-read at most every ``calendar_recheck_seconds`` (a year entered
+    on another host shows here within that time; on this host at once).
+    """
     global _cache
+    now_s = time.monotonic()
+    if _cache is not None and now_s - _cache[2] < get_settings().calendar_recheck_seconds:
+        return _cache[1]
     version = tuple(session.execute(
         select(func.count(CalendarYear.year), func.max(CalendarYear.updated_at))).one())
     if _cache is not None and _cache[0] == version:
+        _cache = (version, _cache[1], now_s)
         return _cache[1]
     years = dict(builtin_years())
     if version[0]:
         for row in session.scalars(select(CalendarYear)):
             years[row.year] = _to_year(row)
     calendar = WorkCalendar(years.values())
-    _cache = (version, calendar)
+    _cache = (version, calendar, now_s)
     return calendar
 
 
@@ -49,6 +59,8 @@ def put_year(session: Session, *, actor: User, year: int, data: YearPut) -> Year
     problems = check_year(year, data.holidays, data.makeup_workdays)
     if problems:
         raise InvalidInput("；".join(problems), field="holidays")
+    global _cache
+    _cache = None  # this host sees the change at once
     row = session.get(CalendarYear, year)
     created = row is None
     if row is None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, false, or_, select, true
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, false, or_, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -32,6 +32,17 @@ class Lease(Base):
     __table_args__ = (
         Index("ix_lease_unit_period", "unit_id", "start_on", "ends_on"),
         Index("ix_lease_project_start", "project_id", "start_on", "id"),
+        # Keyset pages for auditors (issue 6): sorted by start date or by rent, then id.
+        Index("ix_lease_start_id", "start_on", "id"),
+        Index("ix_lease_rent_id", "monthly_rent", "id"),
+        Index("ix_lease_operator_start", "operator_organization_id", "start_on", "id"),
+        Index("ix_lease_status_start", "status", "start_on", "id"),
+        # Running leases by start date: most auditor searches look at these, and the planner
+        # cannot know they all sit at the recent end of the start-date index.
+        Index("ix_lease_running_start", "start_on", "id",
+              postgresql_where=text("status IN ('active', 'in_transition')"),
+              sqlite_where=text("status IN ('active', 'in_transition')")),
+        Index("ix_lease_ends_on", "ends_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +61,9 @@ class Lease(Base):
     ends_on: Mapped[date]
     monthly_rent: Mapped[Decimal] = mapped_column(MONEY)
     rate_per_m2: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    # The appraised market rent behind the filed standard, kept so auditors can compare the rent
+    # with 90% of the appraisal (第三十七条) without walking the rent chain for every lease.
+    market_rent_per_m2: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     rent_standard_id: Mapped[int] = mapped_column(ForeignKey("rent_standard.id"))
     building_area_m2: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     prepaid_rent: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))

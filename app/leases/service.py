@@ -103,6 +103,12 @@ def _rate(session: Session, project: Project, unit: Unit) -> tuple[RentStandard 
     return standard, (rate_for(standard, unit.unit_type) if standard else None)
 
 
+def _appraised_rent(standard: RentStandard, unit_type: str | None) -> Decimal:
+    """The appraised market rent behind ``standard`` for a unit of ``unit_type``."""
+    own = standard.appraisal.per_unit_type.get(unit_type or "")
+    return Decimal(own) if own else standard.appraisal.market_rent_per_m2
+
+
 def _check_allocation(session: Session, application: TenantApplication) -> None:
     """第三十一条: the lottery's order, or no more approved applicants than units."""
     if application.lottery_id is not None:
@@ -178,6 +184,7 @@ def create(session: Session, user: User, data: LeaseIn) -> Lease:
                   application_id=application.id if application else None,
                   start_on=data.start_on, end_on=data.end_on, ends_on=data.end_on,
                   monthly_rent=data.monthly_rent, rate_per_m2=rate, rent_standard_id=standard.id,
+                  market_rent_per_m2=_appraised_rent(standard, unit.unit_type),
                   building_area_m2=unit.building_area_m2, prepaid_rent=data.prepaid_rent,
                   deposit=data.deposit, status="active", signed_on=today, signed_by_id=user.id)
     session.add(lease)
@@ -225,6 +232,7 @@ def renew(session: Session, user: User, lease_id: int, data: RenewIn) -> Lease:
                     application_id=lease.application_id, previous_lease_id=lease.id,
                     start_on=start, end_on=end, ends_on=end, monthly_rent=rent, rate_per_m2=rate,
                     rent_standard_id=standard.id, building_area_m2=lease.building_area_m2,
+                    market_rent_per_m2=_appraised_rent(standard, unit.unit_type),  # type: ignore[union-attr]
                     prepaid_rent=data.prepaid_rent, deposit=lease.deposit, status="active",
                     signed_on=today, signed_by_id=user.id)
     session.add(renewed)

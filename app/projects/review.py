@@ -18,6 +18,9 @@ from rules.art24_review_clock import ClockState, Suspension, review_clock
 from rules.calendar import CalendarYearMissing
 from rules.params import value_at
 
+# What the clock needs: the project and its requests for materials, in one query.
+CLOCK_LOAD = (joinedload(Project.material_requests),)
+
 
 def suspensions(project: Project) -> list[Suspension]:
     return [Suspension(r.requested_on, r.supplemented_on)

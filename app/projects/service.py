@@ -87,16 +87,19 @@ LOAD = (joinedload(Project.organization),
 
 # ---- loading ----------------------------------------------------------------------------
 
-def get_project(session: Session, user: User, project_id: int, *, lock: bool = False) -> Project:
-    """The project if ``user`` may see it (404 otherwise); ``lock`` holds its row until commit."""
+def get_project(session: Session, user: User, project_id: int, *, lock: bool = False,
+                load: tuple[Any, ...] = LOAD) -> Project:
+    """The project if ``user`` may see it (404 otherwise); ``lock`` holds its row until commit;
+    ``load`` names the relationships to load with it (all the workflow needs, by default)."""
     if lock:
         locked = session.execute(select(Project.id).where(Project.id == project_id,
                                                           Project.visible_to(user))
                                  .with_for_update()).first()
         if locked is None:
             raise NotFound("未找到该项目")
-    project = session.scalar(select(Project).where(Project.id == project_id, Project.visible_to(user))
-                             .options(*LOAD).execution_options(populate_existing=True))
+    project = session.execute(select(Project).where(Project.id == project_id, Project.visible_to(user))
+                              .options(*load).execution_options(populate_existing=True)
+                              ).unique().scalar_one_or_none()
     if project is None:
         raise NotFound("未找到该项目")
     return project

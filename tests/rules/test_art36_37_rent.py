@@ -228,3 +228,14 @@ def test_lease_rent_must_be_positive(rent: str) -> None:
 def test_broken_reference_data_is_an_error(area: str, value: str) -> None:
     with pytest.raises(ValueError):
         check_lease_rent(M("100"), M(area), M(value), ON)
+
+
+def test_oldest_valid_appraisal_agrees_with_reappraisal_due() -> None:
+    from datetime import timedelta
+
+    from rules.art36_37_rent import oldest_valid_appraisal
+
+    for on in (date(2024, 2, 29), date(2026, 2, 28), date(2025, 6, 3), date(2028, 3, 1)):
+        first = oldest_valid_appraisal(on)
+        assert not reappraisal_due(first, on)
+        assert reappraisal_due(first - timedelta(days=1), on)

@@ -136,6 +136,13 @@ TABLE: dict[tuple[str, str], Rule] = {
     # ---- audit ----
     ("GET", "/api/v1/audit/events"): r("auditor", "admin"),
     ("GET", "/api/v1/audit/verify"): r("auditor", "admin"),
+    ("GET", "/api/v1/audit/leases"): r("auditor", "admin"),
+    ("POST", "/api/v1/audit/leases/search"): r("auditor", "admin", body=lambda w: {
+        "district": "珠山区", "limit": 10}),
+    ("GET", "/api/v1/audit/leases.csv"): r("auditor", "admin"),
+    ("GET", "/api/v1/audit/leases.xlsx"): r("auditor", "admin"),
+    ("POST", "/api/v1/audit/leases/export"): r("auditor", "admin", body=lambda w: {"format": "csv"}),
+    ("GET", "/api/v1/dashboard"): r("auditor", "admin", "office", "leader"),
     # ---- project approval ----
     ("POST", "/api/v1/projects"): r("developer", body=application_of("矩阵新申请")),
     ("GET", "/api/v1/projects"): r(USERS),
