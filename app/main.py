@@ -23,7 +23,7 @@ from app.projects.lifecycle_api import public as lifecycle_public_router
 from app.projects.lifecycle_api import router as lifecycle_router
 from app.tenants.api import public as tenants_public_router
 from app.tenants.api import router as tenants_router
-from app.web.pages import router as pages_router
+from app.web.routes import router as pages_router
 
 API_PREFIX = "/api/v1"
 

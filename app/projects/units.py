@@ -149,22 +149,27 @@ def record_completion(session: Session, user: User, project_id: int, completed_o
     return project
 
 
-def _unit_counts(session: Session, project_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(units, published) per project, in one query."""
+def _unit_counts(session: Session, project_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """(units, published, still registered — awaiting verification) per project, one query."""
+    def count(status: str) -> Any:
+        return func.coalesce(func.sum(case((Unit.status == status, 1), else_=0)), 0)
+
     rows = session.execute(
-        select(Unit.project_id, func.count(Unit.id),
-               func.coalesce(func.sum(case((Unit.status == "published", 1), else_=0)), 0))
+        select(Unit.project_id, func.count(Unit.id), count("published"), count("registered"))
         .where(Unit.project_id.in_(project_ids)).group_by(Unit.project_id))
-    return {pid: (int(n), int(published)) for pid, n, published in rows}
+    return {pid: (int(n), int(published), int(registered))
+            for pid, n, published, registered in rows}
 
 
 def listing_view(session: Session, project: Project,
-                 counts: tuple[int, int] | None = None) -> dict[str, Any]:
-    units, published = counts or _unit_counts(session, [project.id]).get(project.id, (0, 0))
+                 counts: tuple[int, int, int] | None = None) -> dict[str, Any]:
+    units, published, registered = (counts or _unit_counts(session, [project.id])
+                                     .get(project.id, (0, 0, 0)))
     view: dict[str, Any] = {"completed_on": project.completed_on, "due_on": None,
                             "listed_on": project.listed_on,
                             "verified_on": project.listing_verified_on, "overdue": False,
-                            "on_time": None, "units": units, "published": published}
+                            "on_time": None, "units": units, "published": published,
+                            "registered": registered}
     if project.completed_on is not None:
         state = listing_state(project.completed_on, project.listed_on, clock.today())
         view |= {"due_on": state.due_on, "overdue": state.overdue, "on_time": state.on_time}
@@ -233,8 +238,8 @@ def listing_queue(session: Session, user: User) -> list[dict[str, Any]]:
     counts = _unit_counts(session, [p.id for p in projects])
     items = []
     for p in projects:
-        view = listing_view(session, p, counts.get(p.id, (0, 0)))
-        awaiting = p.listed_on is not None and view["published"] < view["units"]
+        view = listing_view(session, p, counts.get(p.id, (0, 0, 0)))
+        awaiting = p.listed_on is not None and view["registered"] > 0
         if awaiting or (view["overdue"] and p.listed_on is None):
             items.append({"project_id": p.id, "name": p.name, **view,
                           "awaiting_verification": awaiting})

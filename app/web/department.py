@@ -1,0 +1,134 @@
+"""Pages of the partner departments (联审部门).
+
+Every department: the inbox of projects sent to it and its opinion on each. 市住建局 also
+records the market-rent appraisals it commissioned and verifies listings; 市发改委 files
+rent standards.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from app.auth.deps import SessionDep
+from app.auth.models import User
+from app.auth.roles import Role
+from app.errors import ProblemError
+from app.projects import rents, service, units
+from app.projects.lifecycle_schemas import AppraisalIn, RentFilingIn
+from app.projects.schemas import OpinionIn
+from app.web import queries
+from app.web.core import Form, attempt, page_router, redirect, render, require, require_department
+from app.web.forms import FormState, optional, rows, text
+from app.web.projects import act, project_page
+
+router = page_router()
+DEPARTMENT = require(Role.department)
+ZHUJIAN = require_department("zhujian")
+FAGAI = require_department("fagai")
+
+
+@router.get("/department/inbox", name="department_inbox")
+def inbox(request: Request, session: SessionDep, user: User = DEPARTMENT) -> Response:
+    return render(request, "department/inbox.html", {"items": queries.department_inbox(session, user)})
+
+
+@router.post("/projects/{project_id:int}/opinion", name="project_opinion")
+def opinion(request: Request, session: SessionDep, project_id: int, form: Form,
+            user: User = DEPARTMENT) -> Response:
+    return act(request, session, user, project_id, "opinion", form,
+               lambda f: OpinionIn.model_validate({"opinion": optional(f, "opinion"),
+                                                   "comment": text(f, "comment")}),
+               lambda data: service.record_opinion(session, user, project_id, data),
+               "审查意见已提交", target="/department/inbox")
+
+
+# ---- 市住建局 -----------------------------------------------------------------------------------
+
+@router.get("/department/listings", name="department_listings")
+def listings(request: Request, session: SessionDep, user: User = ZHUJIAN) -> Response:
+    projects = queries.operating_projects(session, user)
+    return render(request, "department/listings.html", {
+        "queue": queries.listing_queue(session, user),
+        "projects": [{"project": p, "rents": rents.rents_view(session, p)} for p in projects]})
+
+
+def _appraisal(form: FormData) -> AppraisalIn:
+    per_type: dict[str, Any] = {}
+    for row in rows(form, "per_unit_type", ("name", "rate")):
+        if row["name"] and row["rate"]:
+            try:
+                per_type[row["name"]] = Decimal(row["rate"])
+            except InvalidOperation:
+                per_type[row["name"]] = row["rate"]
+    return AppraisalIn.model_validate({
+        "appraiser": text(form, "appraiser"), "report_no": text(form, "report_no"),
+        "appraised_on": optional(form, "appraised_on"),
+        "market_rent_per_m2": optional(form, "market_rent_per_m2"), "per_unit_type": per_type})
+
+
+@router.post("/projects/{project_id:int}/appraisals", name="project_appraisal")
+def record_appraisal(request: Request, session: SessionDep, project_id: int, form: Form,
+                     user: User = ZHUJIAN) -> Response:
+    return act(request, session, user, project_id, "appraisal", form, _appraisal,
+               lambda data: rents.record_appraisal(session, user, project_id, data),
+               "已记录市场租金评估")
+
+
+@router.post("/projects/{project_id:int}/listing/verify", name="project_verify_listing")
+def verify_listing(request: Request, session: SessionDep, project_id: int, form: Form,
+                   user: User = ZHUJIAN) -> Response:
+    return act(request, session, user, project_id, "verify_listing", form, lambda f: None,
+               lambda _: units.verify_listing(session, user, project_id),
+               lambda result: f"已审核确认 {result[1]} 套房源并发布")
+
+
+# ---- 市发改委 -----------------------------------------------------------------------------------
+
+def _filings_page(request: Request, session: Any, user: User, forms: dict[str, FormState] | None = None,
+                  status_code: int = 200) -> Response:
+    return render(request, "department/filings.html", {
+        "standards": queries.proposed_standards(session, user), "forms": forms or {},
+        "blank": FormState()}, status_code=status_code)
+
+
+@router.get("/department/filings", name="department_filings")
+def filings(request: Request, session: SessionDep, user: User = FAGAI) -> Response:
+    return _filings_page(request, session, user)
+
+
+@router.post("/rent-standards/{standard_id:int}/file", name="rent_standard_file")
+def file_standard(request: Request, session: SessionDep, standard_id: int, form: Form,
+                  user: User = FAGAI) -> Response:
+    """File a proposed standard; refused → the page it was posted from, errors beside it."""
+    queries.standard_project(session, user, standard_id)
+    f = FormState.of(form)
+    back = text(form, "back")
+    from_project = back.startswith("/projects/") and back[10:].isdigit()
+    project_id = int(back[10:]) if from_project else None
+
+    def again(status_code: int) -> Response:
+        forms = {f"file_rent_{standard_id}": f}
+        if project_id is not None:
+            return project_page(request, session, user, project_id, forms=forms, status_code=status_code)
+        return _filings_page(request, session, user, forms, status_code)
+
+    try:
+        data = RentFilingIn.model_validate({"filing_no": text(form, "filing_no"),
+                                            "filed_on": optional(form, "filed_on")})
+        standard = attempt(session, rents.file, session, user, standard_id, data)
+    except ValidationError as exc:
+        f.add_validation(exc)
+        return again(422)
+    except ProblemError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        f.add_problem(exc)
+        return again(exc.status if exc.status in (409, 422) else 422)
+    return redirect(back if project_id is not None else "/department/filings", request,
+                    f"租金标准已备案（{standard.filing_no}），自即日起执行")

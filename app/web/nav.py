@@ -1,0 +1,76 @@
+"""Where each role works: the navigation and the home page's cards.
+
+Each entry is (route name, label, what it is for). A route name that no module has
+registered yet (the auditor's lease search and dashboard, built on this layout by the
+audit work) is shown as text marked 建设中 instead of a link; registering a page route
+with that name makes it a link (see ``app/web/README-pages.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NavEntry = tuple[str, str, str]
+
+PUBLIC: list[NavEntry] = [
+    ("verify", "证书与合同核验", "输入认定书编号、电子合同编号或房源核验码核验真伪"),
+    ("public_rents", "租金公示", "已备案执行的保障性租赁住房租金标准"),
+]
+
+BY_ROLE: dict[str, list[NavEntry]] = {
+    "developer": [
+        ("project_list", "我的项目", "申报的项目、状态、审查计时与历史"),
+        ("project_new", "申报项目", "填写附件2申请书（含附件3各项与户型）"),
+        ("lease_list", "租赁合同", "本单位项目的租赁合同；为审核通过的申请签约"),
+    ],
+    "office": [
+        ("office_queue", "审查队列", "按期限排序的待办申请，标出超期与临近期限"),
+        ("office_applications", "租赁申请审核", "承租人申请的资格审核"),
+        ("office_lotteries", "公开摇号", "审核通过人数多于房源时公开摇号"),
+        ("project_list", "全部项目", "已提交的全部项目"),
+        ("lease_list", "租赁合同", "全市租赁合同"),
+    ],
+    "department": [
+        ("department_inbox", "待审项目", "发送本部门联合审查的项目与审查意见"),
+        ("project_list", "相关项目", "本部门可见的项目"),
+    ],
+    "leader": [
+        ("leader_approvals", "待我审批", "评审会已通过、待市领导小组审批的项目"),
+        ("project_list", "全部项目", "已提交的全部项目"),
+    ],
+    "tenant": [
+        ("tenant_home", "我的信息", "个人信息、附件4承诺、消息"),
+        ("tenant_apply", "申请租房", "选择项目提交保障性租赁住房申请"),
+        ("tenant_applications", "我的申请", "申请进度、审核结果与理由"),
+        ("lease_list", "我的租约", "电子租赁合同；取得住房后在此报告"),
+        ("tenant_fund", "公积金提取", "第二十二条：能否提取住房公积金支付房租"),
+    ],
+    "employer": [
+        ("lease_list", "整体租赁合同", "本单位整体承租的房源"),
+    ],
+    "auditor": [
+        ("auditor_trail", "审计日志", "全部操作记录与哈希链校验"),
+        ("auditor_leases", "合同检索与导出", "按条件检索租赁合同并导出 CSV/XLSX"),
+        ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),
+        ("project_list", "全部项目", "全部项目（只读）"),
+    ],
+    "admin": [
+        ("auditor_trail", "审计日志", "全部操作记录与哈希链校验"),
+        ("project_list", "全部项目", "全部项目（只读）"),
+    ],
+}
+
+DEPARTMENT_EXTRA: dict[str, list[NavEntry]] = {
+    "zhujian": [("department_listings", "房源核验与租金评估", "待核验的房源、市场租金评估")],
+    "fagai": [("department_filings", "租金备案", "运营单位拟订、待备案的租金标准")],
+}
+
+
+def nav_for(viewer: Any) -> list[NavEntry]:
+    """The role's own entries (empty for anonymous visitors)."""
+    if not viewer:
+        return []
+    entries = list(BY_ROLE.get(viewer.role, []))
+    if viewer.role == "department":
+        entries[1:1] = DEPARTMENT_EXTRA.get(viewer.department_code or "", [])
+    return entries

@@ -1,0 +1,195 @@
+"""The project pages every party shares: the list and the project page.
+
+The project page shows what the viewer may see of one project (scoped by
+:func:`app.projects.service.get_project`: 404 outside the viewer's scope) — the application,
+the review clock, the rule checks and annex-5 checklist, department opinions, the meeting
+and leader records, the status history with reasons, and after certification the units,
+listing, rents, operation and exit — plus the forms of the steps the viewer's role can take
+in the project's state. Each form posts to its own route in the role's module
+(developer.py, office.py, department.py, leader.py); a refused step re-renders this page with
+the errors beside that form's fields (:func:`act`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from app import clock
+from app.auth.deps import SessionDep
+from app.auth.models import User
+from app.auth.roles import Role
+from app.errors import NotFound, ProblemError
+from app.projects import documents, exits, operation, rents, review, service, units
+from app.projects.api import project_view
+from app.projects.checks import project_checks
+from app.projects.facts import COMMITMENT_TEXT, facts_of
+from app.projects.status import EDITABLE, EVER_CERTIFIED, IN_OPERATION, WITHDRAWABLE
+from app.projects.status import ProjectStatus as S
+from app.web import queries
+from app.web.core import attempt, page_router, redirect, render, require
+from app.web.forms import FormState, Rename
+from rules.calendar import CalendarYearMissing
+
+router = page_router()
+
+PROJECT_READERS = (Role.developer, Role.office, Role.department, Role.leader, Role.auditor, Role.admin)
+
+
+def clock_or_none(session: Session, project: Any) -> dict[str, Any] | None:
+    """The review clock, or None before acceptance; a missing calendar year is shown as such."""
+    if project.accepted_on is None:
+        return None
+    try:
+        return review.clock_view(session, project)
+    except CalendarYearMissing as missing:
+        return {"calendar_missing_year": missing.year}
+
+
+@router.get("/projects", name="project_list")
+def project_list(request: Request, session: SessionDep, status: str | None = None,
+                 user: User = require(*PROJECT_READERS)) -> Response:
+    """My projects (developer) or the projects the viewer may see, with status and clock."""
+    wanted = status if status in S.__members__ else None
+    clocks = {i["project_id"]: i for i in review.queue(session, user)}
+    items = [{"project": p, "status_label": S(p.status).label,
+              "clock": clocks.get(p.id) if p.accepted_on is not None else None}
+             for p in service.list_projects(session, user, wanted)]
+    return render(request, "projects/list.html", {"items": items, "status": wanted,
+                                                  "statuses": [(s.value, s.label) for s in S]})
+
+
+def actions_for(user: User, project: Any, context: dict[str, Any]) -> set[str]:
+    """The forms to show: the steps this role can take in this state (the services decide)."""
+    status, role = S(project.status), user.role
+    shown: set[str] = set()
+    if role == Role.developer:
+        if status in EDITABLE:
+            shown |= {"edit", "submit"}
+        if status in WITHDRAWABLE:
+            shown.add("withdraw")
+        if status == S.awaiting_materials:
+            shown.add("supplement")
+        if status in IN_OPERATION:
+            shown |= {"units"}
+            if project.listed_on is None:
+                shown.add("completion")
+                if project.completed_on is not None:
+                    shown.add("listing")
+            if context["rents"] and context["rents"]["appraisals"]:
+                shown.add("rent")
+            if project.operation_started_on is None:
+                shown.add("operation")
+            else:
+                shown.add("exit")
+    elif role == Role.office:
+        if status == S.submitted:
+            shown |= {"accept", "return"}
+        if status in (S.accepted, S.in_review):
+            shown |= {"dispatch", "request_materials"}
+        if status == S.in_review:
+            shown.add("meeting")
+        if status in IN_OPERATION and project.certificate is not None:
+            shown.add("revoke")
+        if any(r["status"] == "pending" for r in context["exit_requests"]):
+            shown.add("exit_decision")
+    elif role == Role.department:
+        mine = next((d for d in context["dispatches"] if d["department_id"] == user.department_id), None)
+        if mine and mine["opinion"] is None and status in (S.in_review, S.awaiting_materials):
+            shown.add("opinion")
+        code = user.department.code if user.department else None
+        if code == "zhujian" and status in IN_OPERATION:
+            shown.add("appraisal")
+            counts = context["units"]  # units not yet verified: neither published nor leased
+            if project.listed_on is not None and counts["units"] > counts["published"] + counts["leased"]:
+                shown.add("verify_listing")
+        if code == "fagai" and context["rents"] and any(
+                s["status"] == "proposed" for s in context["rents"]["standards"]):
+            shown.add("file_rent")
+    elif role == Role.leader and status == S.meeting_passed:
+        shown.add("leader")
+    return shown
+
+
+def project_page(request: Request, session: Session, user: User, project_id: int, *,
+                 forms: dict[str, FormState] | None = None, status_code: int = 200) -> Response:
+    project = service.get_project(session, user, project_id)
+    view = project_view(project)
+    history = [service.event_view(e) for e in service.history(session, project)]
+    ever_certified = project.status in EVER_CERTIFIED
+    context: dict[str, Any] = {
+        "p": view, "project": project, "history": history,
+        "clock": clock_or_none(session, project),
+        "checks": project_checks(session, project, facts_of(project), clock.today()),
+        "dispatches": [service.dispatch_view(d) for d in project.dispatches],
+        "material_requests": list(project.material_requests),
+        "meeting": queries.meeting_of(session, project.id),
+        "leader_decision": queries.leader_decision_of(session, project.id),
+        "units": units.summary(session, project) if ever_certified else None,
+        "listing": units.listing_view(session, project) if ever_certified else None,
+        "rents": rents.rents_view(session, project) if ever_certified else None,
+        "operation": operation.operation_view(session, project) if ever_certified else None,
+        "exit_requests": exits.requests_of(session, project) if ever_certified else [],
+        "commitment_text": COMMITMENT_TEXT,
+    }
+    context["actions"] = actions_for(user, project, context)
+    if "dispatch" in context["actions"]:
+        sent = {d["department_id"] for d in context["dispatches"]}
+        context["departments"] = [d for d in queries.review_departments(session) if d.id not in sent]
+    if context["rents"]:
+        context["appraisal_options"] = [
+            (a["id"], f"第 {a['id']} 号：{a['appraiser']}，{a['appraised_on'].isoformat()}，"
+                      f"市场租金 {a['market_rent_per_m2']} 元/m²/月") for a in context["rents"]["appraisals"]]
+    context["forms"] = forms or {}
+    context["blank"] = FormState()
+    return render(request, "projects/detail.html", context, status_code=status_code)
+
+
+@router.get("/projects/{project_id:int}", name="project_detail")
+def project_detail(request: Request, session: SessionDep, project_id: int,
+                   user: User = require(*PROJECT_READERS)) -> Response:
+    return project_page(request, session, user, project_id)
+
+
+@router.get("/projects/{project_id:int}/notice", name="project_notice")
+def project_notice(request: Request, session: SessionDep, project_id: int,
+                   user: User = require(*PROJECT_READERS)) -> Response:
+    """不符合保障性租赁住房项目通知书 with its reasons and articles (the parties only; the
+    public page ``/notices/{number}`` confirms it exists without the reasons)."""
+    project = service.get_project(session, user, project_id)
+    if project.notice is None:
+        raise NotFound("该项目没有不符合保障性租赁住房项目通知书")
+    return render(request, "documents/notice.html",
+                  {"notice": documents.notice_view(project.notice, project)})
+
+
+def act(request: Request, session: Session, user: User, project_id: int, name: str,
+        form: FormData, build: Callable[[FormData], Any], call: Callable[[Any], Any],
+        success: str | Callable[[Any], str], *, lists: tuple[str, ...] = (),
+        rename: Rename | None = None, target: str | None = None) -> Response:
+    """One step on a project: parse the form (``build``), call the service (``call``) in a
+    savepoint; refused → the project page again with the errors beside form ``name``. A project
+    the viewer may not see answers 404 before the form is even read."""
+    service.get_project(session, user, project_id)
+    f = FormState.of(form, lists=lists)
+    try:
+        data = build(form)
+    except ValidationError as exc:
+        f.add_validation(exc, *(rename,) if rename else ())
+        return project_page(request, session, user, project_id, forms={name: f}, status_code=422)
+    try:
+        result = attempt(session, call, data)
+    except ProblemError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        f.add_problem(exc, *(rename,) if rename else ())
+        return project_page(request, session, user, project_id, forms={name: f},
+                            status_code=exc.status if exc.status in (409, 422) else 422)
+    message = success(result) if callable(success) else success
+    return redirect(target or f"/projects/{project_id}", request, message)

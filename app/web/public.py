@@ -1,0 +1,92 @@
+"""Pages for everyone: the home page, verification of certificates, leases and listings,
+the public list of filed rents and the public lotteries."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from app.auth.deps import SessionDep
+from app.config import get_settings
+from app.documents.qr import qr_svg
+from app.errors import NotFound
+from app.leases import service as leases
+from app.projects import rents, units
+from app.tenants import lottery
+from app.web.core import OptionalUser, page_router, redirect, render
+from app.web.nav import PUBLIC, nav_for
+
+router = page_router()
+
+
+@router.get("/", name="home")
+def home(request: Request, user: OptionalUser) -> Response:
+    """Sends each role to its work: the role's pages, with what each is for."""
+    viewer = getattr(request.state, "viewer", None)
+    return render(request, "home.html", {"work": nav_for(viewer), "public": PUBLIC})
+
+
+CERTIFICATE = re.compile(r"^\d{4}-\d{4}$")
+LEASE = re.compile(r"^ZL\d{10}$", re.IGNORECASE)
+
+
+@router.get("/verify", name="verify")
+def verify(request: Request, _: OptionalUser, number: str = "") -> Response:
+    """One box for every public number: certificate (YYYY-NNNN), electronic lease (ZL…) or
+    listing verification code (房源核验码)."""
+    value = number.strip()
+    if not value:
+        return render(request, "public/verify.html", {"number": ""})
+    if CERTIFICATE.match(value):
+        return redirect(f"/certificates/{value}")
+    if LEASE.match(value):
+        return redirect(f"/leases/{value.upper()}/verify")
+    if value.startswith("景保租不符"):
+        return redirect(f"/notices/{quote(value)}")
+    if re.fullmatch(r"[0-9A-Za-z]{10}", value):
+        return redirect(f"/listings/{value.upper()}")
+    return render(request, "public/verify.html", {
+        "number": value, "error": "无法识别该编号：认定书编号形如 2026-0001，电子合同编号形如 ZL2026000001，"
+                                  "房源核验码为 10 位字母数字"}, status_code=422)
+
+
+def lease_url(number: str) -> str:
+    return f"{get_settings().public_base_url.rstrip('/')}/leases/{number}/verify"
+
+
+@router.get("/leases/{number}/verify", name="lease_verify")
+def verify_lease(request: Request, session: SessionDep, _: OptionalUser, number: str) -> Response:
+    """第二十三条: anyone checks an electronic lease (the QR target on the tenant's lease page)."""
+    try:
+        found = leases.verify_public(session, number)
+    except NotFound:
+        return render(request, "public/lease_verify.html", {"number": number, "lease": None},
+                      status_code=404)
+    return render(request, "public/lease_verify.html", {
+        "number": number, "lease": found, "qr": qr_svg(lease_url(found["number"]))})
+
+
+@router.get("/listings/{code}", name="listing_verify")
+def verify_listing(request: Request, session: SessionDep, _: OptionalUser, code: str) -> Response:
+    try:
+        found = units.public_unit(session, code)
+    except NotFound:
+        return render(request, "public/listing_verify.html", {"code": code, "unit": None},
+                      status_code=404)
+    return render(request, "public/listing_verify.html", {"code": code, "unit": found})
+
+
+@router.get("/rents", name="public_rents")
+def public_rents(request: Request, session: SessionDep, _: OptionalUser) -> Response:
+    """第三十七条: the filed rent standards in force, project by project (向社会公布)."""
+    return render(request, "public/rents.html", {"rents": rents.public_rents(session)})
+
+
+@router.get("/lotteries/{lottery_id:int}", name="lottery_page")
+def lottery_page(request: Request, session: SessionDep, _: OptionalUser, lottery_id: int) -> Response:
+    """第三十一条: the published draw — commitment and applicants before, seed and order after."""
+    found = lottery.find(session, lottery_id)
+    return render(request, "public/lottery.html", {"lottery": lottery.public_view(found)})

@@ -1,0 +1,199 @@
+"""Pages of the tenant (承租人): profile, the annex-4 commitment, applying, my applications
+with their reasons, and the housing-fund check (第二十二条). The lease pages are in leases.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from app import clock
+from app.auth.deps import SessionDep
+from app.auth.models import User
+from app.auth.roles import Role
+from app.errors import ProblemError
+from app.tenants import applications
+from app.tenants import service as tenants
+from app.tenants.schemas import ApplicationIn, CommitmentIn, ProfileIn
+from app.web import queries
+from app.web.core import Form, attempt, page_router, redirect, render, require
+from app.web.forms import FormState, optional, text
+from rules.params import value_at
+
+router = page_router()
+TENANT = require(Role.tenant)
+
+
+def _refused(exc: ProblemError) -> None:
+    if exc.status in (401, 403, 404):
+        raise exc
+
+
+@router.get("/tenant", name="tenant_home")
+def home(request: Request, session: SessionDep, user: User = TENANT) -> Response:
+    me = tenants.tenant_view(session, user)
+    mine = [applications.application_view(session, a)
+            for a in applications.listing(session, user, None, None)]
+    return render(request, "tenant/home.html", {
+        "me": me, "applications": mine, "notices": queries.tenant_notices(session, user)})
+
+
+# ---- profile -----------------------------------------------------------------------------------
+
+def _profile_page(request: Request, session: Any, f: FormState, status_code: int = 200) -> Response:
+    return render(request, "tenant/profile.html", {
+        "f": f, "districts": value_at("central_districts", clock.today()),
+        "organizations": [(o.id, o.name) for o in queries.organizations(session)]},
+        status_code=status_code)
+
+
+@router.get("/tenant/profile", name="tenant_profile")
+def profile_form(request: Request, session: SessionDep, user: User = TENANT) -> Response:
+    me = tenants.tenant_view(session, user)
+    values = {k: "" if me[k] is None else str(me[k]) for k in
+              ("phone", "residence_district", "work_district", "employer_name", "employer_organization_id")}
+    return _profile_page(request, session, FormState(values))
+
+
+@router.post("/tenant/profile", name="tenant_profile_save")
+def save_profile(request: Request, session: SessionDep, form: Form, user: User = TENANT) -> Response:
+    f = FormState.of(form)
+    try:
+        data = ProfileIn.model_validate({
+            "phone": text(form, "phone"), "residence_district": text(form, "residence_district"),
+            "work_district": optional(form, "work_district"),
+            "employer_name": optional(form, "employer_name"),
+            "employer_organization_id": optional(form, "employer_organization_id")})
+        attempt(session, tenants.save_profile, session, user, data)
+    except ValidationError as exc:
+        return _profile_page(request, session, f.add_validation(exc), 422)
+    except ProblemError as exc:
+        _refused(exc)
+        return _profile_page(request, session, f.add_problem(exc), 422)
+    return redirect("/tenant", request, "个人信息已保存")
+
+
+# ---- the annex-4 commitment ------------------------------------------------------------------
+
+def _commitment_page(request: Request, session: Any, user: User, f: FormState,
+                     status_code: int = 200) -> Response:
+    me = tenants.tenant_view(session, user)
+    return render(request, "tenant/commitment.html", {"f": f, "me": me}, status_code=status_code)
+
+
+@router.get("/tenant/commitment", name="tenant_commitment")
+def commitment_form(request: Request, session: SessionDep, user: User = TENANT) -> Response:
+    signed = tenants.commitment_of(session, user.id)
+    values: dict[str, Any] = {"clauses": []}
+    if signed is not None:
+        d = signed.declaration
+        values |= {"owns_home_in_central_area": "true" if d.get("owns_home_in_central_area") else "false",
+                   "public_rental_qualified": "on" if d.get("public_rental_qualified") else "",
+                   "receiving_public_rental": "on" if d.get("receiving_public_rental") else ""}
+    return _commitment_page(request, session, user, FormState(values))
+
+
+def _declaration(form: Any) -> dict[str, Any]:
+    owns = text(form, "owns_home_in_central_area")
+    data: dict[str, Any] = {"public_rental_qualified": text(form, "public_rental_qualified") == "on",
+                            "receiving_public_rental": text(form, "receiving_public_rental") == "on"}
+    if owns in ("true", "false"):
+        data["owns_home_in_central_area"] = owns == "true"
+    return data
+
+
+def _declaration_rename(name: str) -> str:
+    return name.removeprefix("declaration.")
+
+
+@router.post("/tenant/commitment", name="tenant_commitment_sign")
+def sign_commitment(request: Request, session: SessionDep, form: Form, user: User = TENANT) -> Response:
+    f = FormState.of(form, lists=("clauses",))
+    try:
+        data = CommitmentIn.model_validate({
+            "clauses": [int(c) for c in form.getlist("clauses") if isinstance(c, str) and c.isdigit()],
+            "declaration": _declaration(form)})
+        attempt(session, tenants.sign_commitment, session, user, data)
+    except ValidationError as exc:
+        return _commitment_page(request, session, user, f.add_validation(exc, _declaration_rename), 422)
+    except ProblemError as exc:
+        _refused(exc)
+        return _commitment_page(request, session, user, f.add_problem(exc, _declaration_rename), 422)
+    return redirect("/tenant", request, "已签署《个人承诺、申明及授权》（附件4），可以申请了")
+
+
+# ---- applying ----------------------------------------------------------------------------------
+
+def _apply_page(request: Request, session: Any, f: FormState, status_code: int = 200) -> Response:
+    return render(request, "tenant/apply.html", {"f": f, "housing": queries.housing_on_offer(session)},
+                  status_code=status_code)
+
+
+@router.get("/tenant/apply", name="tenant_apply")
+def apply_form(request: Request, session: SessionDep, project_id: str = "",
+               user: User = TENANT) -> Response:
+    signed = tenants.commitment_of(session, user.id)
+    values: dict[str, Any] = {"project_id": project_id}
+    if signed is not None:
+        d = signed.declaration
+        values |= {"owns_home_in_central_area": "true" if d.get("owns_home_in_central_area") else "false",
+                   "public_rental_qualified": "on" if d.get("public_rental_qualified") else "",
+                   "receiving_public_rental": "on" if d.get("receiving_public_rental") else ""}
+    return _apply_page(request, session, FormState(values))
+
+
+@router.post("/tenant/apply", name="tenant_apply_submit")
+def apply(request: Request, session: SessionDep, form: Form, user: User = TENANT) -> Response:
+    f = FormState.of(form)
+    try:
+        data = ApplicationIn.model_validate({"project_id": optional(form, "project_id"),
+                                             "declaration": _declaration(form)})
+        found = attempt(session, applications.apply, session, user, data)
+    except ValidationError as exc:
+        return _apply_page(request, session, f.add_validation(exc, _declaration_rename), 422)
+    except ProblemError as exc:
+        _refused(exc)
+        return _apply_page(request, session, f.add_problem(exc, _declaration_rename),
+                           exc.status if exc.status in (409, 422) else 422)
+    eligible = found.eligibility.get("ok")
+    note = "" if eligible else "；资格审查显示不符合条件，请查看原因"
+    return redirect("/tenant/applications", request, "申请已提交，等待市保租办审核" + note)
+
+
+@router.get("/tenant/applications", name="tenant_applications")
+def my_applications(request: Request, session: SessionDep, user: User = TENANT) -> Response:
+    items = [applications.application_view(session, a)
+             for a in applications.listing(session, user, None, None)]
+    return render(request, "tenant/applications.html", {"items": items})
+
+
+@router.post("/tenant/applications/{application_id:int}/withdraw", name="tenant_application_withdraw")
+def withdraw(request: Request, session: SessionDep, application_id: int, user: User = TENANT) -> Response:
+    try:
+        attempt(session, applications.withdraw, session, user, application_id)
+    except ProblemError as exc:
+        _refused(exc)
+        return redirect("/tenant/applications", request, f"未能撤回：{exc.detail}")
+    return redirect("/tenant/applications", request, "申请已撤回")
+
+
+# ---- the housing-fund check (第二十二条) ----------------------------------------------------------
+
+@router.get("/tenant/housing-fund", name="tenant_fund")
+def housing_fund(request: Request, session: SessionDep, contribution_months: str | None = None,
+                 continuous: str = "", spouse_owns_home: str = "", user: User = TENANT) -> Response:
+    f = FormState({"contribution_months": contribution_months or "", "continuous": continuous,
+                   "spouse_owns_home": spouse_owns_home})
+    result = None
+    if contribution_months is not None:
+        months = contribution_months.strip()
+        if not months.isdigit() or int(months) > 600:
+            f.add("contribution_months", "请填写 0 到 600 之间的整数")
+            f.detail = "请更正下列标出的内容"
+        else:
+            result = queries.housing_fund_check(session, user, int(months), continuous == "true",
+                                                spouse_owns_home == "true")
+    return render(request, "tenant/fund.html", {"f": f, "result": result},
+                  status_code=422 if f.invalid else 200)

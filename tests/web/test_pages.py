@@ -1,0 +1,470 @@
+"""Every page route × every role, through the test client (no browser).
+
+``PAGES`` is the specification: who may use each page route and, where the path names an
+object, what kind. For every route and every principal (anonymous, the 8 roles, and 市住建局
+and 市发改委 reviewers besides a plain department reviewer):
+
+* anonymous on a page that needs a login: 303 to ``/login?next=…``;
+* a role the table does not allow: 403 (a Chinese page), the same answer for an existing
+  object as for a missing one, and nothing written;
+* an allowed role on its own object: a page answers 200; a form answers 303 (done), or
+  re-renders with the errors (422) or the state's refusal (409); never 403/404;
+* an allowed role on a missing object, or on one outside its scope: 404, the same page
+  for both; nothing written.
+
+The world is the demo city (``baozu seed-demo``) built once in a transaction rolled back at
+the end, each case in its own savepoint. Sessions are cookies made for each principal as
+the login page makes them; every POST carries the session's CSRF token (CSRF refusals,
+login, logout and revocation are tested on their own below). A test fails when a page
+route is missing from ``PAGES``, or when a route outside the API is not a page route.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from app import db as app_db
+from app.auth import service as accounts
+from app.config import get_settings
+from app.leases import service as leases
+from app.leases.models import Lease
+from app.leases.schemas import LeaseIn
+from app.main import app
+from app.models import metadata
+from app.projects import rents, service
+from app.projects.lifecycle_schemas import RateIn, RentStandardIn
+from app.projects.models import Appraisal, Certificate, Project, Unit
+from app.projects.schemas import AcceptIn, DispatchIn, MeetingIn, OpinionIn, ProjectIn, SubmitIn
+from app.seed import seed_demo
+from app.tenants import applications
+from app.tenants.models import TenantApplication
+from app.tenants.schemas import ApplicationReview
+from app.web.core import SESSION_COOKIE, PageRoute, WebSession, csrf_token, encode_session
+from tests.projects.conftest import REVIEW_DAY, application
+from tests.web.conftest import text_of
+
+ANON = "anonymous"
+USERNAMES = {"admin": "admin", "office": "office1", "leader": "leader1", "auditor": "auditor1",
+             "developer": "dev1", "department": "ziranziyuan1", "zhujian": "zhujian1",
+             "fagai": "fagai1", "tenant": "tenant1", "employer": "employer1"}
+PRINCIPALS = (ANON, *USERNAMES)
+EVERYONE = frozenset(PRINCIPALS)
+READERS = frozenset({"admin", "office", "leader", "auditor", "developer", "department", "zhujian",
+                     "fagai"})
+DEPARTMENTS = frozenset({"department", "zhujian", "fagai"})
+LEASE_READERS = frozenset({"developer", "tenant", "employer", "office", "auditor", "admin"})
+FORM_OUTCOMES = frozenset({200, 303, 409, 422})
+
+
+@dataclass(frozen=True)
+class Page:
+    allowed: frozenset[str]
+    kind: str | None = None  # what the path parameter names
+    state: str = "certified"  # for projects: which of dev1's projects is the own one
+    public: bool = False
+    ok: frozenset[int] | None = None  # statuses accepted for an allowed principal
+
+
+def p(*allowed: str | frozenset[str], **kw: Any) -> Page:
+    roles: set[str] = set()
+    for a in allowed:
+        roles |= set(a) if isinstance(a, frozenset) else {a}
+    if "ok" in kw:
+        kw["ok"] = frozenset(kw["ok"])
+    return Page(frozenset(roles), **kw)
+
+
+def public(kind: str | None = None, **kw: Any) -> Page:
+    return p(EVERYONE, kind=kind, public=True, **kw)
+
+
+PROJECT = "/projects/{project_id:int}"
+PAGES: dict[tuple[str, str], Page] = {
+    # ---- everyone ----
+    ("GET", "/"): public(),
+    ("GET", "/verify"): public(),
+    ("GET", "/rents"): public(),
+    ("GET", "/certificates/{number}"): public("certificate"),
+    ("GET", "/notices/{number}"): public("notice"),
+    ("GET", "/leases/{number}/verify"): public("lease_number"),
+    ("GET", "/listings/{code}"): public("code"),
+    ("GET", "/lotteries/{lottery_id:int}"): public("lottery"),
+    ("GET", "/login"): public(ok={200, 303}),  # a logged-in visitor is sent home
+    ("POST", "/login"): public(ok={422}),  # an empty form
+    ("GET", "/register"): public(ok={200, 303}),
+    ("POST", "/register"): public(ok={422}),
+    ("POST", "/logout"): public(ok={303}),
+    # ---- projects: every party ----
+    ("GET", "/projects"): p(READERS),
+    ("GET", PROJECT): p(READERS, kind="project"),
+    ("GET", PROJECT + "/notice"): p(READERS, kind="project", state="refused"),
+    # ---- the developer ----
+    ("GET", "/projects/new"): p("developer"),
+    ("POST", "/projects/new"): p("developer"),
+    ("GET", PROJECT + "/edit"): p("developer", kind="project", state="draft"),
+    ("POST", PROJECT + "/edit"): p("developer", kind="project", state="draft"),
+    ("POST", PROJECT + "/submit"): p("developer", kind="project", state="draft"),
+    ("POST", PROJECT + "/withdraw"): p("developer", kind="project"),
+    ("POST", PROJECT + "/supplement"): p("developer", kind="project"),
+    ("POST", PROJECT + "/completion"): p("developer", kind="project"),
+    ("POST", PROJECT + "/units"): p("developer", kind="project"),
+    ("POST", PROJECT + "/listing"): p("developer", kind="project"),
+    ("POST", PROJECT + "/rent-standards"): p("developer", kind="project"),
+    ("POST", PROJECT + "/operation"): p("developer", kind="project"),
+    ("POST", PROJECT + "/exit-requests"): p("developer", kind="project"),
+    ("GET", "/leases/new"): p("developer"),
+    ("POST", "/leases/new"): p("developer"),
+    # ---- the office ----
+    ("GET", "/office/queue"): p("office"),
+    ("POST", PROJECT + "/accept"): p("office", kind="project"),
+    ("POST", PROJECT + "/return"): p("office", kind="project"),
+    ("POST", PROJECT + "/request-materials"): p("office", kind="project"),
+    ("POST", PROJECT + "/dispatch"): p("office", kind="project"),
+    ("POST", PROJECT + "/meeting"): p("office", kind="project"),
+    ("POST", PROJECT + "/revoke"): p("office", kind="project"),
+    ("POST", "/exit-requests/{request_id:int}/decision"): p("office", kind="exit"),
+    ("GET", "/office/applications"): p("office"),
+    ("GET", "/office/applications/{application_id:int}"): p("office", kind="application"),
+    ("POST", "/office/applications/{application_id:int}/review"): p("office", kind="application"),
+    ("GET", "/office/lotteries"): p("office"),
+    ("POST", "/office/projects/{project_id:int}/lottery"): p("office", kind="project"),
+    ("POST", "/office/lotteries/{lottery_id:int}/draw"): p("office", kind="lottery"),
+    # ---- departments ----
+    ("GET", "/department/inbox"): p(DEPARTMENTS),
+    ("POST", PROJECT + "/opinion"): p(DEPARTMENTS, kind="project"),
+    ("GET", "/department/listings"): p("zhujian"),
+    ("POST", PROJECT + "/appraisals"): p("zhujian", kind="project"),
+    ("POST", PROJECT + "/listing/verify"): p("zhujian", kind="project"),
+    ("GET", "/department/filings"): p("fagai"),
+    ("POST", "/rent-standards/{standard_id:int}/file"): p("fagai", kind="standard"),
+    # ---- the leading group ----
+    ("GET", "/leader/approvals"): p("leader"),
+    ("POST", PROJECT + "/leader-approval"): p("leader", kind="project"),
+    # ---- tenants ----
+    ("GET", "/tenant"): p("tenant"),
+    ("GET", "/tenant/profile"): p("tenant"),
+    ("POST", "/tenant/profile"): p("tenant"),
+    ("GET", "/tenant/commitment"): p("tenant"),
+    ("POST", "/tenant/commitment"): p("tenant"),
+    ("GET", "/tenant/apply"): p("tenant"),
+    ("POST", "/tenant/apply"): p("tenant"),
+    ("GET", "/tenant/applications"): p("tenant"),
+    ("POST", "/tenant/applications/{application_id:int}/withdraw"): p("tenant", kind="application"),
+    ("GET", "/tenant/housing-fund"): p("tenant"),
+    # ---- leases ----
+    ("GET", "/leases"): p(LEASE_READERS),
+    ("GET", "/leases/{lease_id:int}"): p(LEASE_READERS, kind="lease"),
+    ("POST", "/leases/{lease_id:int}/home-acquired"): p("tenant", kind="lease"),
+    # ---- auditors ----
+    ("GET", "/auditor/trail"): p("auditor", "admin"),
+    ("GET", "/auditor/verify"): p("auditor", "admin"),
+}
+
+MISSING = {"project": "999999", "lease": "999999", "application": "999999", "lottery": "999999",
+           "standard": "999999", "exit": "999999", "certificate": "2099-9999",
+           "notice": "景保租不符〔2099〕1号", "lease_number": "ZL2099999999", "code": "NOSUCHCODE"}
+# Routes outside /api/v1 that are not pages (and so not in PAGES).
+NOT_PAGES = {"/healthz", "/readyz", "/static", "/docs/oauth2-redirect", "/api/docs",
+             "/api/v1/openapi.json"}
+
+
+# ---- the world --------------------------------------------------------------------------------
+
+@dataclass
+class World:
+    users: dict[str, Any] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def own(self, page: Page, who: str) -> str | None:
+        """The principal's own object of the page's kind (None: there is none to try)."""
+        kind, ids = page.kind, self.ids
+        if kind is None:
+            return None
+        if page.public:
+            return ids.get(kind)
+        if kind == "project":
+            if page.state in ("draft", "refused"):
+                return ids[f"dev1_{page.state}"]
+            return ids["in_review"] if who == "department" else ids["certified"]
+        if kind == "lease":
+            return None if who == "employer" else ids["lease1"]
+        if kind == "application":
+            return ids["application1"] if who == "tenant" else ids["application2"]
+        if kind == "standard":
+            return ids["proposed_standard"]
+        return None  # lotteries, exit requests: the demo has none
+
+    def foreign(self, page: Page, who: str) -> str | None:
+        """An object outside the principal's scope (None where the role sees every one)."""
+        kind, ids = page.kind, self.ids
+        if page.public or kind is None:
+            return None
+        if kind == "project":
+            if who in ("developer", *DEPARTMENTS):
+                return ids["dev2_submitted"]  # another organisation's; sent to no department
+            if who in ("office", "leader"):
+                return ids["dev2_draft"]  # a draft is the applicant's own
+        if kind == "lease" and who in ("tenant", "employer"):
+            return ids["lease2"] if who == "tenant" else ids["lease1"]
+        if kind == "application" and who == "tenant":
+            return ids["application2"]
+        return None
+
+
+def build_world(session: Session) -> World:
+    seed_demo(session)
+    w = World()
+    for who, username in USERNAMES.items():
+        w.users[who] = accounts.find_user(session, username)
+    dev1, office = w.users["developer"], w.users["office"]
+    projects = {p.name: p for p in session.scalars(select(Project))}
+    certified = projects["昌江区青年人才公寓"]
+    w.ids |= {"certified": str(certified.id), "in_review": str(projects["珠山区陶溪川人才驿站"].id),
+              "dev2_submitted": str(projects["高新区产业园区员工宿舍"].id),
+              "dev2_draft": str(projects["珠山区老城区改造公寓（草稿）"].id)}
+    w.ids["dev1_draft"] = str(service.create_project(
+        session, dev1, ProjectIn(**application(name="矩阵草稿"))).id)
+    refused = service.create_project(session, dev1, ProjectIn(**application(name="矩阵不予认定")))
+    service.submit(session, dev1, refused.id, SubmitIn())
+    service.accept(session, office, refused.id, AcceptIn())
+    reviewers = {who: w.users[who] for who in ("zhujian", "fagai", "department")}
+    service.dispatch(session, office, refused.id, DispatchIn(
+        department_ids=[u.department_id for u in reviewers.values()]))
+    for who, reviewer in reviewers.items():
+        service.record_opinion(session, reviewer, refused.id, OpinionIn(
+            opinion="reject" if who == "zhujian" else "approve", comment="房屋安全鉴定不合格"))
+    service.record_meeting(session, office, refused.id, MeetingIn(decision="fail", minutes="未通过"))
+    w.ids["dev1_refused"] = str(refused.id)
+    first, second = session.scalars(select(TenantApplication).order_by(TenantApplication.id)).all()
+    applications.review(session, office, second.id, ApplicationReview(approve=True))
+    unit = session.scalars(select(Unit).where(Unit.project_id == certified.id, Unit.status == "published")
+                           .order_by(Unit.id)).first()
+    assert unit is not None
+    rent = (unit.building_area_m2 * Decimal("25.00")).quantize(Decimal("0.01"))
+    lease2 = leases.create(session, dev1, LeaseIn(unit_id=unit.id, application_id=second.id,
+                                                  start_on=date(2025, 7, 1), end_on=date(2026, 6, 30),
+                                                  monthly_rent=rent))
+    lease1 = session.scalar(select(Lease).where(Lease.application_id == first.id))
+    appraisal = session.scalar(select(Appraisal).where(Appraisal.project_id == certified.id))
+    standard = rents.propose(session, dev1, certified.id, RentStandardIn(
+        appraisal_id=appraisal.id, rates=[RateIn(rate_per_m2=Decimal("24.00"))]))  # type: ignore[union-attr]
+    w.ids |= {"application1": str(first.id), "application2": str(second.id),
+              "lease1": str(lease1.id), "lease2": str(lease2.id),  # type: ignore[union-attr]
+              "proposed_standard": str(standard.id),
+              "certificate": session.scalar(select(Certificate.number)),  # type: ignore[dict-item]
+              "lease_number": lease1.number,  # type: ignore[union-attr]
+              "code": unit.verification_code}  # type: ignore[dict-item]
+    session.flush()
+    return w
+
+
+@dataclass
+class Site:
+    world: World
+    client: TestClient
+    session: Session
+    connection: Connection
+    cookies: dict[str, WebSession] = field(default_factory=dict)
+
+    def session_of(self, who: str) -> WebSession:
+        if who not in self.cookies:
+            self.cookies[who] = (WebSession.anonymous() if who == ANON
+                                 else WebSession.for_user(self.world.users[who]))
+        return self.cookies[who]
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        counts = self.connection.execute(text("SELECT " + ", ".join(
+            f"(SELECT count(*) FROM {t})" for t in sorted(metadata.tables)))).one()
+        statuses = self.connection.execute(text("SELECT id, status FROM project ORDER BY id")).all()
+        tokens = self.connection.execute(text(
+            "SELECT id, is_active, token_version FROM user_account ORDER BY id")).all()
+        return tuple(counts), tuple(map(tuple, statuses)), tuple(map(tuple, tokens))
+
+    def call(self, method: str, path: str, who: str, value: str | None) -> tuple[int, str, str, bool]:
+        """(status, body, location, wrote) of one request in a savepoint rolled back after it."""
+        url = re.sub(r"\{[^}]+\}", value or "1", path)
+        ws = self.session_of(who)
+        self.client.cookies.clear()
+        self.client.cookies.set(SESSION_COOKIE, encode_session(ws))
+        savepoint = self.connection.begin_nested()
+        try:
+            before = self.fingerprint()
+            if method == "POST":
+                response = self.client.post(url, data={"csrf_token": csrf_token(ws)},
+                                            follow_redirects=False)
+            else:
+                response = self.client.get(url, follow_redirects=False)
+            wrote = self.fingerprint() != before
+        finally:
+            savepoint.rollback()
+            self.session.expunge_all()
+        return response.status_code, response.text, response.headers.get("location", ""), wrote
+
+
+@pytest.fixture(scope="module")
+def site(engine: Engine) -> Iterator[Site]:
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+
+    def request_session() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    assert not app.dependency_overrides
+    app.dependency_overrides[app_db.get_session] = request_session
+    app.dependency_overrides[app_db.get_read_session] = request_session
+    try:
+        with pytest.MonkeyPatch.context() as mp, TestClient(app, raise_server_exceptions=False) as client:
+            mp.setattr(get_settings(), "today", REVIEW_DAY)
+            world = build_world(session)
+            session.commit()  # into the outer transaction: each case then nests its own savepoint
+            yield Site(world, client, session, connection)
+    finally:
+        app.dependency_overrides.clear()
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+# ---- the table against the app -----------------------------------------------------------------
+
+def page_routes() -> set[tuple[str, str]]:
+    found = set()
+    for context in iter_route_contexts(app.routes):
+        if isinstance(context.original_route, PageRoute):
+            found |= {(m, context.path) for m in context.methods or () if m != "HEAD"}
+    return found
+
+
+def test_every_page_route_is_in_the_table() -> None:
+    routes = page_routes()
+    missing = sorted(routes - set(PAGES))
+    stale = sorted(set(PAGES) - routes)
+    assert not missing, f"page routes without a rule (add them to PAGES): {missing}"
+    assert not stale, f"PAGES names routes the app no longer has: {stale}"
+
+
+def test_every_route_outside_the_api_is_a_page() -> None:
+    """A route for people must be a ``PageRoute`` (sessions, CSRF, error pages) to be listed."""
+    for context in iter_route_contexts(app.routes):
+        path = context.path or ""
+        if path.startswith("/api/v1/") or path in NOT_PAGES:
+            continue
+        assert isinstance(context.original_route, PageRoute), (
+            f"{path} is not a page route: build it with app.web.core.page_router()")
+    assert any(isinstance(c.original_route, APIRoute) for c in iter_route_contexts(app.routes))
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(PAGES), ids=[f"{m} {p}" for m, p in sorted(PAGES)])
+def test_page(site: Site, method: str, path: str) -> None:
+    page = PAGES[(method, path)]
+    w = site.world
+    problems: list[str] = []
+
+    def expect(condition: bool, message: str) -> None:
+        if not condition:
+            problems.append(message)
+
+    for who in PRINCIPALS:
+        allowed = who in page.allowed
+        own = w.own(page, who)
+        status, body, location, wrote = site.call(method, path, who, own)
+        label = f"{who} on {'own ' + page.kind if own else 'the page'}"
+        if who == ANON and not page.public:
+            expect(status == 303 and location.startswith("/login?next="),
+                   f"{label}: {status} {location}, expected 303 to the login page")
+            expect(not wrote, f"{label}: wrote")
+            continue
+        if not allowed:
+            expect(status == 403 and "无权" in body, f"{label}: {status}, expected 403")
+            expect(not wrote, f"{label}: denied with {status} but wrote")
+            if page.kind:
+                m_status, m_body, _, _ = site.call(method, path, who, MISSING[page.kind])
+                expect((m_status, m_body) == (status, body),
+                       f"{label}: a denied answer differs for a missing {page.kind}")
+            continue
+        if own is not None or page.kind is None:
+            ok = page.ok or (frozenset({200}) if method == "GET" else FORM_OUTCOMES)
+            expect(status in ok, f"{label}: {status} {text_of(body)[:300]}")
+            expect(status < 400 or not wrote, f"{label}: refused with {status} but wrote")
+        if page.kind is None:
+            continue
+        m_status, m_body, _, m_wrote = site.call(method, path, who, MISSING[page.kind])
+        expect(m_status == 404, f"{who} on a missing {page.kind}: {m_status}")
+        expect(not m_wrote, f"{who} on a missing {page.kind}: wrote")
+        foreign = w.foreign(page, who)
+        if foreign is not None:
+            f_status, f_body, _, f_wrote = site.call(method, path, who, foreign)
+            expect(not f_wrote, f"{who} on a foreign {page.kind}: wrote")
+            expect((f_status, f_body) == (m_status, m_body),
+                   f"{who}: a foreign {page.kind} answers {f_status} {text_of(f_body)[:200]}, "
+                   f"a missing one {m_status}")
+    assert not problems, f"{method} {path}:\n  " + "\n  ".join(problems)
+
+
+PAGE_LEAKS = [  # (path, principal who must not see it, principal who does, the text)
+    ("/projects", "developer", "auditor", "高新区产业园区员工宿舍"),
+    ("/projects", "department", "auditor", "高新区产业园区员工宿舍"),
+    ("/projects", "office", "auditor", "珠山区老城区改造公寓（草稿）"),
+    ("/projects", "leader", "auditor", "矩阵草稿"),
+    ("/department/inbox", "department", "department", "高新区产业园区员工宿舍"),
+    ("/leases", "tenant", "office", "张景漂"),
+    ("/leases", "employer", "office", "李青"),
+    ("/tenant/applications", "tenant", "tenant", "张景漂"),
+]
+
+
+@pytest.mark.parametrize(("path", "who", "seer", "hidden"), PAGE_LEAKS)
+def test_lists_do_not_leak_other_scopes(site: Site, path: str, who: str, seer: str, hidden: str) -> None:
+    status, body, _, _ = site.call("GET", path, who, None)
+    assert status == 200 and hidden not in body
+    if seer != who:  # the name is there for those who may see it, so its absence means something
+        status, body, _, _ = site.call("GET", path, seer, None)
+        assert status == 200 and hidden in body
+
+
+def test_every_form_carries_a_label_for_each_field_and_a_csrf_token(site: Site) -> None:
+    """Every visible input, select and textarea of every page has a <label for> (or sits in
+    a fieldset whose legend names it) and every POST form has the CSRF field."""
+    pages = [(who, path) for (method, path), page in PAGES.items() if method == "GET"
+             and not page.kind and "{" not in path for who in sorted(page.allowed - {ANON})]
+    pages += [("developer", f"/projects/{site.world.ids['certified']}"),
+              ("office", f"/projects/{site.world.ids['in_review']}"),
+              ("department", f"/projects/{site.world.ids['in_review']}"),
+              ("zhujian", f"/projects/{site.world.ids['certified']}"),
+              ("developer", f"/projects/{site.world.ids['dev1_draft']}/edit"),
+              ("tenant", f"/leases/{site.world.ids['lease1']}"),
+              ("office", f"/office/applications/{site.world.ids['application2']}"),
+              ("developer", f"/leases/new?application_id={site.world.ids['application2']}")]
+    checked = 0
+    for who, path in pages:
+        status, body, _, _ = site.call("GET", path, who, None)
+        if status != 200:
+            continue
+        labels = set(re.findall(r'<label for="([^"]+)"', body))
+        for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", body):
+            if re.search(r'type="(hidden|submit)"', tag):
+                continue
+            field_id = re.search(r'id="([^"]+)"', tag)
+            assert field_id and field_id.group(1) in labels, f"{who} {path}: no label for {tag}"
+            checked += 1
+        for form in re.findall(r'<form[^>]*method="post"[^>]*>.*?</form>', body, re.S):
+            assert 'name="csrf_token"' in form, f"{who} {path}: a form without a CSRF token"
+    assert checked > 100
