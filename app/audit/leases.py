@@ -63,6 +63,13 @@ class LeaseFilter:
     with_violations: bool | None = None
     tenant_id_number: str | None = field(default=None, repr=False)
 
+    @classmethod
+    def of(cls, values: dict[str, Any], tenant_id_number: str | None = None) -> LeaseFilter:
+        """From validated request values (``LeaseFilterIn.model_dump()``)."""
+        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+        known["status"] = tuple(known.get("status") or ())
+        return cls(**known | {"tenant_id_number": tenant_id_number})
+
     def summary(self) -> dict[str, Any]:
         """The filters for an audit event: the 身份证 number only as 'a person was searched'."""
         data = {k: v for k, v in self.__dict__.items() if v not in (None, ()) and k != "tenant_id_number"}

@@ -1,26 +1,38 @@
 """Pages of the auditor: the audit trail, and a button that verifies its hash chain.
 
-The auditor's lease search with CSV/XLSX exports and the dashboard are built by the audit
-work on this layout: the navigation already names them (``auditor_leases``,
-``auditor_dashboard`` in ``app/web/nav.py``); see ``app/web/README-pages.md``.
+Also the lease search with its CSV/XLSX downloads (the same filters and exports as
+``/api/v1/audit/leases``) and the dashboard, its charts drawn as SVG on the server.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from app import clock
+from app.audit import dashboard, exports
+from app.audit import leases as lease_search
 from app.audit import service as audit
-from app.auth.deps import ReadSessionDep
+from app.audit.exports import StreamReadSession, StreamWriteSession
+from app.audit.schemas import LeaseFilterIn, LeaseSearchIn
+from app.auth.deps import ReadSessionDep, SessionDep
 from app.auth.models import User
 from app.auth.roles import Role
+from app.errors import InvalidInput, ProblemError
 from app.web.core import page_router, render, require
+from app.web.forms import FormState
+from rules.params import value_at
 
 router = page_router()
 AUDIT_READERS = require(Role.auditor, Role.admin)
 PAGE = 50
+BY_PERSON = 500  # one person's leases, all on one page
 FILTERS = ("entity_type", "entity_id", "action", "actor")
 
 
@@ -46,3 +58,137 @@ def trail(request: Request, session: ReadSessionDep, cursor: int | None = None,
 def verify(request: Request, session: ReadSessionDep, _: User = AUDIT_READERS) -> Response:
     """Recompute the whole chain (read only): intact, or the first broken event and why."""
     return _trail(request, session, audit.verify(session), None)
+
+
+# ---- lease search, exports and the dashboard (issue 6) -------------------------------------
+
+FLAG_LABELS = (("above_filed", "月租金超过备案标准"), ("above_appraisal", "超过评估租金的90%"),
+               ("appraisal_lapsed", "评估已逾两年"), ("in_transition", "过渡期中"),
+               ("with_violations", "有违规记录"))
+STATUS_OPTIONS = (("", "全部"), ("active", "履行中"), ("in_transition", "过渡期中"),
+                  ("renewed", "已续租"), ("ended", "已终止"), ("terminated", "已解除"))
+SORT_OPTIONS = (("start_on", "起租日从早到晚"), ("-start_on", "起租日从晚到早"),
+                ("monthly_rent", "月租金从低到高"), ("-monthly_rent", "月租金从高到低"))
+TEXT_FIELDS = ("project_id", "organization_id", "district", "start_from", "start_to", "end_from",
+               "end_to")
+
+
+def _lease_query(request: Request) -> tuple[FormState, LeaseFilterIn | None]:
+    """The filter form as typed (with errors by field) and the parsed filters."""
+    params = request.query_params
+    f = FormState({name: (params.get(name) or "").strip() for name in (*TEXT_FIELDS, "status", "sort")}
+                  | {name: "true" for name, _ in FLAG_LABELS if params.get(name) == "true"})
+    raw: dict[str, object] = {k: v for k, v in f.values.items() if v and k not in ("status", "sort")}
+    if f.value("status"):
+        raw["status"] = [f.value("status")]
+    try:
+        return f, LeaseFilterIn(**raw)
+    except ValidationError as exc:
+        return f.add_validation(exc), None
+
+
+def _sort(f: FormState) -> Any:
+    return f.value("sort") if f.value("sort") in dict(SORT_OPTIONS) else "start_on"
+
+
+def _render_leases(request: Request, f: FormState, page: dict[str, Any], *, searched: bool,
+                   by_id_number: FormState | None = None) -> Response:
+    query = urlencode({k: v for k, v in f.values.items() if v})
+    failed = f.invalid or (by_id_number is not None and by_id_number.invalid)
+    return render(request, "auditor/leases.html", {
+        "f": f, "g": by_id_number or FormState(), "page": page, "searched": searched,
+        "by_id_number": by_id_number is not None, "query": query, "flags": FLAG_LABELS,
+        "statuses": STATUS_OPTIONS, "sorts": SORT_OPTIONS,
+        "districts": [(d, d) for d in value_at("central_districts", clock.today())]},
+        status_code=422 if failed else 200)
+
+
+@router.get("/auditor/leases", name="auditor_leases")
+def leases(request: Request, session: ReadSessionDep, cursor: str | None = None,
+           _: User = AUDIT_READERS) -> Response:
+    """Find any lease by project, organisation, district, status, dates and rule flags; keyset
+    pages; the same slice exported as CSV or XLSX."""
+    f, filters = _lease_query(request)
+    page: dict[str, Any] = {"items": [], "next_cursor": None}
+    searched = bool(request.query_params)
+    if filters is not None and searched:
+        try:
+            page = lease_search.search(session, lease_search.LeaseFilter.of(filters.model_dump()),
+                                       sort=_sort(f), cursor=cursor, limit=PAGE)
+        except ProblemError as exc:  # a cursor that is not one of ours
+            f.add_problem(exc)
+    return _render_leases(request, f, page, searched=searched)
+
+
+@router.post("/auditor/leases", name="auditor_leases_by_id_number")
+async def leases_by_id_number(request: Request, session: ReadSessionDep,
+                              _: User = AUDIT_READERS) -> Response:
+    """Find a person's leases: the 身份证 number travels in the form body, never in a URL.
+
+    The number is not echoed back into the page: a re-rendered form starts empty."""
+    number = str((await request.form()).get("tenant_id_number") or "").strip()
+    g = FormState()
+    page: dict[str, Any] = {"items": [], "next_cursor": None}
+    try:
+        asked = LeaseSearchIn(tenant_id_number=number or None, limit=BY_PERSON)
+    except ValidationError as exc:
+        g.add_validation(exc)
+    else:
+        if asked.tenant_id_number is None:
+            g.add("tenant_id_number", "请输入身份证号码")
+            g.detail = "请更正下列标出的内容后再提交。"
+        else:
+            page = await run_in_threadpool(
+                lease_search.search, session,
+                lease_search.LeaseFilter(tenant_id_number=asked.tenant_id_number),
+                sort="start_on", cursor=None, limit=asked.limit)
+            page["next_cursor"] = None
+    return _render_leases(request, FormState(), page, searched=True, by_id_number=g)
+
+
+def _download(request: Request, read: Session, write: Session, user: User, fmt: str) -> Response:
+    f, filters = _lease_query(request)
+    if filters is None:
+        raise InvalidInput("；".join(f.errors.values()))
+    return exports.export_response(read, write, user,
+                                   lease_search.LeaseFilter.of(filters.model_dump()), _sort(f), fmt)
+
+
+@router.get("/auditor/leases.csv", name="auditor_leases_csv")
+def leases_csv(request: Request, read: StreamReadSession, write: StreamWriteSession,
+               user: User = AUDIT_READERS) -> Response:
+    """The current slice as CSV (身份证 masked), streamed; an audit event records it."""
+    return _download(request, read, write, user, "csv")
+
+
+@router.get("/auditor/leases.xlsx", name="auditor_leases_xlsx")
+def leases_xlsx(request: Request, read: StreamReadSession, write: StreamWriteSession,
+                user: User = AUDIT_READERS) -> Response:
+    return _download(request, read, write, user, "xlsx")
+
+
+def bars(rows: list[tuple[str, float]], *, width: int = 560, bar: int = 22) -> dict[str, Any]:
+    """Geometry of a horizontal bar chart drawn as SVG on the server (no script, no styles)."""
+    label_w, gap = 170, 8
+    top = max((value for _, value in rows), default=0) or 1
+    span = width - label_w - 70
+    return {"width": width, "height": len(rows) * (bar + gap) + gap, "bar": bar,
+            "items": [{"label": label, "value": value, "y": gap + i * (bar + gap),
+                       "x": label_w, "w": round(span * value / top, 1)}
+                      for i, (label, value) in enumerate(rows)]}
+
+
+@router.get("/auditor/dashboard", name="auditor_dashboard")
+def dashboard_page(request: Request, session: SessionDep,
+                   user: User = require(Role.auditor, Role.admin, Role.office, Role.leader)
+                   ) -> Response:
+    """The programme at a glance, with charts drawn as SVG on the server."""
+    stats = dashboard.stats(session, user)
+    return render(request, "auditor/dashboard.html", {
+        "stats": stats,
+        "status_chart": bars(list(stats["projects_by_status"].items())),
+        "rent_chart": bars([(b["bucket"], b["leases"]) for b in stats["rent_to_cap"]]),
+        "unit_chart": bars([("已发布待租", stats["units"]["published"]),
+                            ("已出租", stats["units"]["leased"])]),
+        "overdue_labels": {"reviews": "项目审查超期", "listings": "房源录入超期",
+                           "exit_decisions": "退出决定超期", "reappraisals": "待重新评估"}})

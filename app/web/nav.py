@@ -1,9 +1,8 @@
 """Where each role works: the navigation and the home page's cards.
 
 Each entry is (route name, label, what it is for). A route name that no module has
-registered yet (the auditor's lease search and dashboard, built on this layout by the
-audit work) is shown as text marked 建设中 instead of a link; registering a page route
-with that name makes it a link (see ``app/web/README-pages.md``).
+registered is shown as text marked 建设中 instead of a link; registering a page route with
+that name makes it a link (see ``app/web/README-pages.md``).
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ BY_ROLE: dict[str, list[NavEntry]] = {
         ("office_lotteries", "公开摇号", "审核通过人数多于房源时公开摇号"),
         ("project_list", "全部项目", "已提交的全部项目"),
         ("lease_list", "租赁合同", "全市租赁合同"),
+        ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),
     ],
     "department": [
         ("department_inbox", "待审项目", "发送本部门联合审查的项目与审查意见"),
@@ -37,6 +37,7 @@ BY_ROLE: dict[str, list[NavEntry]] = {
     "leader": [
         ("leader_approvals", "待我审批", "评审会已通过、待市领导小组审批的项目"),
         ("project_list", "全部项目", "已提交的全部项目"),
+        ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),
     ],
     "tenant": [
         ("tenant_home", "我的信息", "个人信息、附件4承诺、消息"),
@@ -56,6 +57,8 @@ BY_ROLE: dict[str, list[NavEntry]] = {
     ],
     "admin": [
         ("auditor_trail", "审计日志", "全部操作记录与哈希链校验"),
+        ("auditor_leases", "合同检索与导出", "按条件检索租赁合同并导出 CSV/XLSX"),
+        ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),
         ("project_list", "全部项目", "全部项目（只读）"),
     ],
 }

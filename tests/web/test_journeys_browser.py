@@ -8,6 +8,8 @@ database holding the demo city, with "today" fixed to 2025-06-03 (BAOZU_TODAY).
    passes; the leading group approves; the certificate page, opened from its number, says 有效.
 2. A tenant registers, signs the annex-4 commitment, applies; the office approves; the tenant
    sees the decision; the operator signs the lease; the tenant sees the lease.
+3. An auditor finds the leases in force, downloads them as CSV (every 身份证 masked), reads
+   the dashboard's charts, and finds the export in the audit trail.
 
 Playwright's own browser download is not used (not available here): Chromium comes from
 Debian (``.ci/run`` installs it). Without it the tests skip locally and fail when CI=true.
@@ -316,3 +318,30 @@ def test_tenant_applies_and_sees_the_decision_and_the_lease(server: str, browser
     verdict = page.locator(".verdict").inner_text()
     assert lease_number in verdict and "有效" in verdict
     tenant.close()
+
+
+def test_auditor_finds_leases_downloads_them_and_reads_the_dashboard(server: str, browser: Any) -> None:
+    auditor = User(browser, server)
+    page = auditor.page
+    auditor.login("auditor1")
+    auditor.nav("合同检索与导出")
+    page.get_by_label("合同状态").select_option(label="履行中")
+    page.get_by_role("button", name="检索", exact=True).click()
+    page.wait_for_url(re.compile(r"status=active"))
+    results = page.get_by_role("region", name="检索结果")
+    numbers = re.findall(r"ZL\d{10}", results.inner_text())
+    assert numbers and "履行中" in results.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 CSV").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert download.value.suggested_filename.endswith(".csv")
+    assert set(numbers) <= set(re.findall(r"ZL\d{10}", exported))
+    assert not re.search(r"\b\d{17}[\dX]\b", exported)  # every 身份证 masked
+
+    auditor.nav("统计看板")
+    assert page.locator("svg").count() >= 3
+    auditor.nav("审计日志")
+    page.get_by_label("操作", exact=True).fill("audit.leases_exported")
+    page.get_by_role("button", name="筛选").click()
+    assert "audit.leases_exported" in page.get_by_role("region", name="审计事件").inner_text()
+    auditor.close()

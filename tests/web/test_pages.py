@@ -170,6 +170,11 @@ PAGES: dict[tuple[str, str], Page] = {
     # ---- auditors ----
     ("GET", "/auditor/trail"): p("auditor", "admin"),
     ("GET", "/auditor/verify"): p("auditor", "admin"),
+    ("GET", "/auditor/leases"): p("auditor", "admin"),
+    ("POST", "/auditor/leases"): p("auditor", "admin"),
+    ("GET", "/auditor/leases.csv"): p("auditor", "admin"),
+    ("GET", "/auditor/leases.xlsx"): p("auditor", "admin"),
+    ("GET", "/auditor/dashboard"): p("auditor", "admin", "office", "leader"),
 }
 
 MISSING = {"project": "999999", "lease": "999999", "application": "999999", "lottery": "999999",

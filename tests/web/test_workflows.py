@@ -3,13 +3,18 @@ the server, errors stand beside their fields with the article, and what was type
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
-from sqlalchemy import select
+from openpyxl import load_workbook
+from sqlalchemy import func, select
 
+from app.audit.models import AuditEvent
 from app.projects.models import Project
 from tests.conftest import fake_id_number
+from tests.leases.conftest import apply, approve, lease_body
 from tests.projects.conftest import application
 from tests.web.conftest import text_of
 
@@ -292,3 +297,45 @@ def test_the_auditor_reads_and_verifies_the_trail(cast, person, make_user) -> No
     assert "审计链完整" in auditor.get("/auditor/verify")
     only = auditor.get("/auditor/trail?action=project.submitted")
     assert "project.created" not in only
+
+
+def test_the_auditor_finds_leases_and_downloads_them(city, tenant, person, make_user, session) -> None:
+    someone = tenant(name="王小景")
+    application_id = apply(city, someone)["id"]
+    approve(city, application_id)
+    number = city.cast.post("developer", "/api/v1/leases",
+                            lease_body(city, application_id), expect=201)["number"]
+    auditor = person()
+    auditor.login(make_user("auditor").username)
+    assert "合同检索与导出" in auditor.get("/auditor/leases")
+    found = auditor.get(f"/auditor/leases?project_id={city.project_id}&status=active")
+    assert number in found and someone.id_number not in found  # the 身份证 is shown masked
+    assert f"/auditor/leases.csv?project_id={city.project_id}&amp;status=active" in found
+    assert number not in auditor.get(f"/auditor/leases?project_id={city.project_id}&status=ended")
+    # a bad filter: the error stands beside its field, with what was typed kept
+    bad = auditor.get("/auditor/leases?project_id=abc&status=active", expect=422)
+    assert "f-project_id-error" in bad and 'value="abc"' in bad and ".csv?" not in bad
+    # by 身份证 number: the number goes in the body and is not written back into the page
+    by_person = auditor.post("/auditor/leases", {"tenant_id_number": someone.id_number}, expect=200)
+    assert number in by_person.text and someone.id_number not in by_person.text
+    assert "f-tenant_id_number-error" in auditor.post("/auditor/leases", {}, expect=422).text
+    # the downloads: the same slice, masked, and each one is an audit event
+    before = session.execute(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "audit.leases_exported")).scalar_one()
+    rows = list(csv.reader(io.StringIO(
+        auditor.get(f"/auditor/leases.csv?project_id={city.project_id}&status=active").lstrip("\ufeff"))))
+    assert [r[0] for r in rows[1:]] == [number]
+    assert someone.id_number not in str(rows) and someone.id_number[-4:] in str(rows)
+    auditor.get(f"/auditor/leases.xlsx?project_id={city.project_id}")
+    assert auditor.last is not None
+    sheet = load_workbook(io.BytesIO(auditor.last.content), read_only=True).active
+    assert number in [row[0] for row in sheet.iter_rows(values_only=True)]
+    after = session.execute(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "audit.leases_exported")).scalar_one()
+    assert after == before + 2
+    # the office sees the dashboard but not the lease search
+    office = person()
+    office.login(city.cast.office.username)
+    board = office.get("/auditor/dashboard")
+    assert "<svg" in board and "项目" in board
+    office.get("/auditor/leases", expect=403)
