@@ -56,6 +56,10 @@ BY_ROLE: dict[str, list[NavEntry]] = {
         ("project_list", "全部项目", "全部项目（只读）"),
     ],
     "admin": [
+        ("admin_users", "用户管理", "工作人员账号：创建、停用与重新启用"),
+        ("admin_organizations", "单位管理", "登记建设/运营单位和用人单位（统一社会信用代码）"),
+        ("admin_registry", "数据导入", "导入不动产登记和公租房保障记录（CSV，整体导入）"),
+        ("admin_calendar", "节假日日历", "各年放假与调休安排；国务院通知发布后录入新的一年"),
         ("auditor_trail", "审计日志", "全部操作记录与哈希链校验"),
         ("auditor_leases", "合同检索与导出", "按条件检索租赁合同并导出 CSV/XLSX"),
         ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),
