@@ -4,9 +4,10 @@ The project page shows what the viewer may see of one project (scoped by
 :func:`app.projects.service.get_project`: 404 outside the viewer's scope) — the application,
 the review clock, the rule checks and annex-5 checklist, department opinions, the meeting
 and leader records, the status history with reasons, and after certification the units,
-listing, rents, operation and exit — plus the forms of the steps the viewer's role can take
-in the project's state. Each form posts to its own route in the role's module
-(developer.py, office.py, department.py, leader.py); a refused step re-renders this page with
+listing, rents, operation and exit, subsidies, benefits and priority groups, and (for those
+who may see it) the operator's credit record — plus the forms of the steps the viewer's role
+can take in the project's state. Each form posts to its own route in the role's module
+(developer.py, office.py, department.py, leader.py, operation.py); a refused step re-renders this page with
 the errors beside that form's fields (:func:`act`).
 """
 
@@ -18,20 +19,25 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app import clock
 from app.auth.deps import SessionDep
-from app.auth.models import User
+from app.auth.models import Organization, User
 from app.auth.roles import Role
 from app.errors import NotFound, ProblemError
-from app.projects import documents, exits, operation, rents, review, service, units
+from app.leases import service as leases
+from app.leases.service import OPERATOR_VIOLATIONS
+from app.projects import documents, exits, operation, rents, review, service, subsidies, units
 from app.projects.api import project_view
+from app.projects.benefits import benefit_records
 from app.projects.checks import project_checks
 from app.projects.facts import COMMITMENT_TEXT, facts_of
 from app.projects.status import EDITABLE, EVER_CERTIFIED, IN_OPERATION, WITHDRAWABLE
 from app.projects.status import ProjectStatus as S
+from app.tenants import applications
 from app.web import queries
 from app.web.core import attempt, page_router, redirect, render, require
 from app.web.forms import FormState, Rename
@@ -88,6 +94,7 @@ def actions_for(user: User, project: Any, context: dict[str, Any]) -> set[str]:
                 shown.add("operation")
             else:
                 shown.add("exit")
+            shown.add("priority_group")  # 第三十一条 (app/web/operation.py)
     elif role == Role.office:
         if status == S.submitted:
             shown |= {"accept", "return"}
@@ -99,6 +106,12 @@ def actions_for(user: User, project: Any, context: dict[str, Any]) -> set[str]:
             shown.add("revoke")
         if any(r["status"] == "pending" for r in context["exit_requests"]):
             shown.add("exit_decision")
+        # project operation (app/web/operation.py): subsidies, transfer, unapproved exit, violations
+        if status in IN_OPERATION:
+            shown |= {"subsidy", "transfer", "unapproved_exit"}
+            if any(s.paid_on is None for s in context["subsidies"]):
+                shown.add("subsidy_pay")
+        shown.add("operator_violation")  # 第四十六条: the service takes any project the office sees
     elif role == Role.department:
         mine = next((d for d in context["dispatches"] if d["department_id"] == user.department_id), None)
         if mine and mine["opinion"] is None and status in (S.in_review, S.awaiting_materials):
@@ -115,6 +128,36 @@ def actions_for(user: User, project: Any, context: dict[str, Any]) -> set[str]:
     elif role == Role.leader and status == S.meeting_passed:
         shown.add("leader")
     return shown
+
+
+# ---- project operation reads (the forms are in app/web/operation.py) -------------------------
+
+CREDIT_READERS = (Role.office, Role.auditor, Role.admin, Role.leader)
+PRIORITY_KINDS = {"park": "园区", "enterprise": "企业"}
+
+
+def operator_credit(session: Session, user: User, project: Any) -> list[dict[str, Any]] | None:
+    """第四十一条: the operator's credit record, shown to whom ``GET /organizations/{id}/credit``
+    shows it (the organisation itself and the city-wide roles); None for anyone else."""
+    if user.organization_id != project.organization_id and user.role not in CREDIT_READERS:
+        return None
+    return leases.credit(session, organization_id=project.organization_id)
+
+
+def priority_groups_view(session: Session, project: Any) -> list[dict[str, Any]]:
+    """第三十一条: the project's priority groups (public, like the API's list) with unit names."""
+    groups = applications.priority_groups(session, project.id)
+    ids = {i for g in groups for i in g.organization_ids}
+    names = {oid: name for oid, name in session.execute(
+        select(Organization.id, Organization.name).where(Organization.id.in_(ids)))} if ids else {}
+    return [{"name": g.name, "kind_label": PRIORITY_KINDS.get(g.kind, g.kind), "rank": g.rank,
+             "organizations": [names.get(i, f"单位 {i}") for i in g.organization_ids]} for g in groups]
+
+
+def visible_organizations(session: Session, user: User) -> list[Organization]:
+    """The organisations the viewer may see, as ``GET /organizations`` lists them."""
+    return list(session.scalars(select(Organization).where(Organization.visible_to(user))
+                                .order_by(Organization.name)))
 
 
 def project_page(request: Request, session: Session, user: User, project_id: int, *,
@@ -137,8 +180,20 @@ def project_page(request: Request, session: Session, user: User, project_id: int
         "operation": operation.operation_view(session, project) if ever_certified else None,
         "exit_requests": exits.requests_of(session, project) if ever_certified else [],
         "commitment_text": COMMITMENT_TEXT,
+        "subsidies": subsidies.of_project(session, project) if ever_certified else [],
+        "benefits": benefit_records(session, project) if ever_certified else [],
+        "priority_groups": priority_groups_view(session, project),
+        "operator_credit": operator_credit(session, user, project),
     }
     context["actions"] = actions_for(user, project, context)
+    if "transfer" in context["actions"]:
+        context["transfer_options"] = [(o.id, o.name) for o in visible_organizations(session, user)
+                                       if o.id != project.organization_id]
+        context["transfer_reasons"] = list(operation.TRANSFER_REASONS.items())
+    if "operator_violation" in context["actions"]:
+        context["operator_violation_kinds"] = list(OPERATOR_VIOLATIONS.items())
+    if "priority_group" in context["actions"]:  # the employers a tenant's profile names
+        context["priority_organizations"] = queries.organizations(session)
     if "dispatch" in context["actions"]:
         sent = {d["department_id"] for d in context["dispatches"]}
         context["departments"] = [d for d in queries.review_departments(session) if d.id not in sent]
@@ -148,7 +203,21 @@ def project_page(request: Request, session: Session, user: User, project_id: int
                       f"市场租金 {a['market_rent_per_m2']} 元/m²/月") for a in context["rents"]["appraisals"]]
     context["forms"] = forms or {}
     context["blank"] = FormState()
+    context["unplaced"] = unplaced(context["forms"], context)
     return render(request, "projects/detail.html", context, status_code=status_code)
+
+
+def unplaced(forms: dict[str, FormState], context: dict[str, Any]) -> list[FormState]:
+    """Refused forms the page does not show (the step is no longer offered in this state, a
+    subsidy already paid, a violation's button): their messages go at the top of the page
+    instead of being lost."""
+    shown = context["actions"]
+    placed = set(shown)
+    if "subsidy_pay" in shown:
+        placed |= {f"subsidy_pay_{s.id}" for s in context["subsidies"] if s.paid_on is None}
+    if "file_rent" in shown:
+        placed |= {f"file_rent_{s['id']}" for s in context["rents"]["standards"] if s["status"] == "proposed"}
+    return [f for name, f in forms.items() if name not in placed and f.invalid]
 
 
 @router.get("/projects/{project_id:int}", name="project_detail")
