@@ -1,35 +1,66 @@
 """Lease pages: the list (my project's, my own, my employer's), one lease with its QR code,
-signing a lease for an approved application (operator), reporting a home acquired (tenant)."""
+signing a lease for an approved application (operator), and the steps on one lease, each a
+form on the lease page shown to the role that may take it in the lease's state:
+
+* the tenant reports a home acquired and asks for a longer transition (第三十八条); the
+  operator decides that request and renews the lease at term end (第三十五条);
+* the employer places members of staff in a unit it leases as a whole and moves them out
+  (整体配租, 第三十一条);
+* the operator and the office record a tenant's violation with a rectification deadline, mark
+  it rectified, or terminate the lease when it was not rectified (第四十条).
+
+Each step parses its form into the API's schema and calls the API's service function
+(:func:`_act`); a refusal re-renders the lease page with the errors beside that form.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from app import clock
 from app.auth.deps import SessionDep
 from app.auth.models import User
 from app.auth.roles import Role
 from app.documents.qr import qr_svg
-from app.errors import ProblemError
+from app.errors import NotFound, ProblemError
 from app.leases import service as leases
-from app.leases.schemas import HomeAcquiredIn, LeaseIn
+from app.leases.models import ACTIVE, Lease, Violation
+from app.leases.schemas import (
+    ExtensionDecisionIn,
+    ExtensionRequestIn,
+    HomeAcquiredIn,
+    LeaseIn,
+    OccupantIn,
+    RenewIn,
+    TerminateIn,
+    ViolationIn,
+)
 from app.projects import rents, service, units
 from app.tenants import applications
 from app.web.core import Form, attempt, page_router, redirect, render, require
-from app.web.forms import FormState, optional
+from app.web.forms import FormState, Rename, optional, text
+from app.web.projects import project_page
 from app.web.public import lease_url
+from rules.art35_43_lease import renewal_window_opens
+from rules.art40_41_violations import ViolationKind
 from rules.dates import add_months
+from rules.identifiers import mask_id_number
 
 router = page_router()
 LEASE_READERS = (Role.developer, Role.tenant, Role.employer, Role.office, Role.auditor, Role.admin)
 PAGE = 50
 HOW = [("purchase", "购买"), ("gift", "获赠"), ("inheritance", "继承"), ("other", "其他")]
+VIOLATION_KINDS = [(k.value, k.label) for k in ViolationKind]
+EXTENSION_LABELS = {"requested": "待运营单位审核", "approved": "已同意", "refused": "未同意"}
 
 
 @router.get("/leases", name="lease_list")
@@ -97,16 +128,76 @@ def sign(request: Request, session: SessionDep, form: Form,
 
 # ---- one lease ---------------------------------------------------------------------------------
 
-def _lease_page(request: Request, session: Any, user: User, lease_id: int,
-                f: FormState | None = None, status_code: int = 200) -> Response:
+def _violations_of(session: Session, lease: Lease) -> list[dict[str, Any]]:
+    """The lease's entries of its party's credit record (第四十一条): the tenant's, or for an
+    employer lease the employer's, kept to this lease."""
+    entries = (leases.credit(session, tenant_id=lease.tenant_id) if lease.tenant_id is not None
+               else leases.credit(session, organization_id=lease.employer_organization_id))
+    return [e for e in entries if e["lease_number"] == lease.number]
+
+
+def _actions_for(user: User, lease: Lease, violations: list[dict[str, Any]],
+                 occupants: list[dict[str, Any]]) -> set[str]:
+    """The forms to show: the steps this viewer can take on this lease in its state (the
+    services decide whether each one is allowed)."""
+    role, running, shown = user.role, lease.status in ACTIVE, set()
+    open_ = any(v["status"] == "open" for v in violations)
+    if role == Role.tenant and lease.tenant_id == user.id:
+        if lease.status == "active":
+            shown.add("home")
+        if lease.status == "in_transition" and lease.extension_status != "requested":
+            shown.add("extension")
+    if role == Role.developer:
+        if lease.status == "active":
+            shown.add("renew")
+        if lease.status == "in_transition" and lease.extension_status == "requested":
+            shown.add("decide_extension")
+    if role in (Role.developer, Role.office):
+        if running:
+            shown.add("violation")
+            if open_:
+                shown.add("terminate")
+        if open_:
+            shown.add("rectified")
+    if role == Role.employer and lease.kind == "employer":
+        if running:
+            shown.add("occupant")
+        if any(o["moved_out_on"] is None for o in occupants):
+            shown.add("move_out")
+    return shown
+
+
+def _lease_page(request: Request, session: Session, user: User, lease_id: int,
+                forms: dict[str, FormState] | None = None, status_code: int = 200,
+                **extra: Any) -> Response:
     lease = leases.get(session, user, lease_id)
     view = leases.lease_views(session, [lease])[0]
+    occupants = leases.occupants(session, lease) if lease.kind == "employer" else []
+    violations = _violations_of(session, lease)
+    actions = _actions_for(user, lease, violations, occupants)
+    shown = actions - {"move_out", "rectified"}  # the forms on the page, by their name in ``forms``
+    if "move_out" in actions:
+        shown |= {f"move_out_{o['id']}" for o in occupants if o["moved_out_on"] is None}
+    if "rectified" in actions:
+        shown |= {f"rectified_{v['violation_id']}" for v in violations if v["status"] == "open"}
+    today = clock.today()
     return render(request, "leases/detail.html", {
         "lease": view, "qr": qr_svg(lease_url(view["number"])),
         "verify_path": f"/leases/{view['number']}/verify",
-        "occupants": leases.occupants(session, lease) if lease.kind == "employer" else [],
-        "can_report": user.role == Role.tenant and lease.tenant_id == user.id and lease.status == "active",
-        "f": f or FormState(), "how": HOW}, status_code=status_code)
+        "occupants": occupants, "violations": violations, "actions": actions,
+        "extension": {"until": lease.extension_requested_to, "reason": lease.extension_reason,
+                      "status": lease.extension_status,
+                      "label": EXTENSION_LABELS.get(lease.extension_status or "")},
+        "renewal_opens": renewal_window_opens(lease.end_on, today) if "renew" in actions else None,
+        "open_violations": [(v["violation_id"], f"第 {v['violation_id']} 号：{v['kind_label']}，"
+                             f"整改期限至 {v['rectify_by'].isoformat()}")
+                            for v in violations if v["status"] == "open"],
+        "violation_kinds": VIOLATION_KINDS, "how": HOW, "typed_id_number": None,
+        "step_forms": bool(actions - {"rectified", "move_out"}),  # the 办理 panel's forms
+        "forms": forms or {}, "blank": FormState(),
+        # a refusal of a step whose form the lease's state no longer shows: at the top
+        "unshown": [f for name, f in (forms or {}).items() if name not in shown]} | extra,
+        status_code=status_code)
 
 
 @router.get("/leases/{lease_id:int}", name="lease_detail")
@@ -115,22 +206,220 @@ def lease_detail(request: Request, session: SessionDep, lease_id: int,
     return _lease_page(request, session, user, lease_id)
 
 
+def _fields(*names: str, **aliases: str) -> Rename:
+    """Error paths of the schema or the service → this form's inputs (``aliases`` maps a
+    service's field name to an input); any other field's error goes in the form's summary."""
+
+    def rename(name: str) -> str:
+        name = aliases.get(name, name)
+        return name if name in names else ""
+
+    return rename
+
+
+def _own_tenancy(session: Session, user: User, lease_id: int) -> Lease:
+    """The lease if ``user`` is its tenant (an occupant only reads it): 404 otherwise, as the
+    service answers."""
+    lease = leases.get(session, user, lease_id)
+    if lease.tenant_id != user.id:
+        raise NotFound("未找到该租赁合同")
+    return lease
+
+
+def _act(request: Request, session: Session, user: User, lease_id: int, name: str, form: FormData,
+         schema: type[BaseModel] | None, call: Callable[[Any], Any],
+         success: Callable[[Any], tuple[str, str]], *, rename: Rename | None = None,
+         confirm: str | None = None, scrub: Callable[[FormState], dict[str, Any]] | None = None,
+         ) -> Response:
+    """One step on a lease: 404 for a lease the viewer may not see (before the form is read);
+    parse the form's fields into the API's ``schema``, call the service (``call``) in a
+    savepoint; refused → the lease page again with the errors beside form ``name``; done →
+    ``success(result)`` gives the page to go to and the message to show there. ``confirm``
+    names a checkbox that must be ticked; ``scrub`` removes what must not be written back
+    into the page and returns what the template shows instead."""
+    leases.get(session, user, lease_id)
+    f = FormState.of(form)
+    rename = rename or (lambda field: field)
+
+    def again(status_code: int) -> Response:
+        extra = scrub(f) if scrub else {}
+        return _lease_page(request, session, user, lease_id, {name: f}, status_code, **extra)
+
+    data = None
+    try:
+        if schema is not None:
+            data = schema.model_validate(_fields_of(form, *schema.model_fields))
+    except ValidationError as exc:
+        f.add_validation(exc, rename)
+    if confirm and text(form, confirm) != "on":
+        f.add(confirm, "请勾选确认后再办理")
+        f.detail = "请更正下列标出的内容后再提交。"
+    if f.invalid:
+        return again(422)
+    try:
+        result = attempt(session, call, data)
+    except ProblemError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        f.add_problem(exc, rename)
+        return again(exc.status if exc.status in (409, 422) else 422)
+    url, message = success(result)
+    return redirect(url, request, message)
+
+
+def _fields_of(form: FormData, *names: str) -> dict[str, str]:
+    """The fields filled in (a blank one is left out, so a required one reads 缺少必填项)."""
+    return {n: v for n in names if (v := optional(form, n)) is not None}
+
+
+# ---- the tenant: a home acquired, a longer transition (第三十八条) ---------------------------
+
 @router.post("/leases/{lease_id:int}/home-acquired", name="lease_home_acquired")
 def home_acquired(request: Request, session: SessionDep, lease_id: int, form: Form,
                   user: User = require(Role.tenant)) -> Response:
     """第三十八条: the tenant reports a home acquired; a 12-month transition follows."""
-    leases.get(session, user, lease_id)
+    _own_tenancy(session, user, lease_id)
+    return _act(request, session, user, lease_id, "home", form, HomeAcquiredIn,
+                lambda data: leases.home_acquired(session, user, lease_id, data),
+                lambda lease: (f"/leases/{lease_id}", f"已登记取得住房，过渡期至 {lease.transition_ends_on}，"
+                                                      f"合同于 {lease.ends_on} 终止"),
+                rename=_fields("acquired_on", "how"))
+
+
+@router.post("/leases/{lease_id:int}/transition-extension", name="lease_extension_request")
+def extension_request(request: Request, session: SessionDep, lease_id: int, form: Form,
+                      user: User = require(Role.tenant)) -> Response:
+    """第三十八条 因特殊情况确需延长: the tenant asks the operator for a longer transition."""
+    _own_tenancy(session, user, lease_id)
+    return _act(request, session, user, lease_id, "extension", form, ExtensionRequestIn,
+                lambda data: leases.request_extension(session, user, lease_id, data),
+                lambda lease: (f"/leases/{lease_id}", f"已申请延长过渡期至 {lease.extension_requested_to}，"
+                                                      "待运营单位审核"),
+                rename=_fields("until", "reason", new_end="until"))
+
+
+@router.post("/leases/{lease_id:int}/transition-extension/decision", name="lease_extension_decision")
+def extension_decision(request: Request, session: SessionDep, lease_id: int, form: Form,
+                       user: User = require(Role.developer)) -> Response:
+    """The operator approves or refuses the tenant's request for a longer transition."""
+
+    def done(lease: Lease) -> tuple[str, str]:
+        if lease.extension_status == "approved":
+            return (f"/leases/{lease_id}",
+                    f"已同意延长过渡期至 {lease.transition_ends_on}，合同于 {lease.ends_on} 终止")
+        return f"/leases/{lease_id}", "已不同意延长过渡期，已通知承租人"
+
+    return _act(request, session, user, lease_id, "decide_extension", form, ExtensionDecisionIn,
+                lambda data: leases.decide_extension(session, user, lease_id, data), done,
+                rename=_fields("approve", "comment"))
+
+
+# ---- the operator: renewal (第三十五条) --------------------------------------------------------
+
+@router.post("/leases/{lease_id:int}/renew", name="lease_renew")
+def renew(request: Request, session: SessionDep, lease_id: int, form: Form,
+          user: User = require(Role.developer)) -> Response:
+    """第三十五条: renewal at term end after a fresh eligibility check; on to the new lease."""
+    return _act(request, session, user, lease_id, "renew", form, RenewIn,
+                lambda data: leases.renew(session, user, lease_id, data),
+                lambda new: (f"/leases/{new.id}", f"已续租：新合同 {new.number}，租期 {new.start_on} 至 "
+                                                  f"{new.end_on}"),
+                rename=_fields("months", "monthly_rent", "prepaid_rent", end_on="months"))
+
+
+# ---- the employer: occupants (整体配租) ------------------------------------------------------
+
+def _scrub_id_number(f: FormState) -> dict[str, Any]:
+    """The 身份证 number typed is never written back into the page: shown masked only."""
+    typed = str(f.values.pop("id_number", "") or "").strip()
+    masked = mask_id_number(typed) if len(typed) >= 15 else None
+    return {"typed_id_number": masked}
+
+
+@router.post("/leases/{lease_id:int}/occupants", name="lease_occupant_add")
+def occupant_add(request: Request, session: SessionDep, lease_id: int, form: Form,
+                 user: User = require(Role.employer)) -> Response:
+    """整体配租: the employer places an eligible member of staff (第三十一、三十二条)."""
+
+    def done(occupant: Any) -> tuple[str, str]:
+        lease = leases.get(session, user, lease_id)
+        name = next((o["name"] for o in leases.occupants(session, lease) if o["id"] == occupant.id), None)
+        return f"/leases/{lease_id}", f"已安排职工{name or ''}入住"
+
+    return _act(request, session, user, lease_id, "occupant", form, OccupantIn,
+                lambda data: leases.add_occupant(session, user, lease_id, data), done,
+                rename=_fields("id_number", "moved_in_on"), scrub=_scrub_id_number)
+
+
+@router.post("/leases/{lease_id:int}/occupants/{occupant_id:int}/move-out", name="lease_occupant_move_out")
+def occupant_move_out(request: Request, session: SessionDep, lease_id: int, occupant_id: int,
+                      form: Form, user: User = require(Role.employer)) -> Response:
+    """The employer records a member of staff moving out (the history is kept)."""
+    return _act(request, session, user, lease_id, f"move_out_{occupant_id}", form, None,
+                lambda _: leases.move_out(session, user, lease_id, occupant_id),
+                lambda o: (f"/leases/{lease_id}", f"已登记职工于 {o.moved_out_on} 搬离"))
+
+
+# ---- the operator and the office: violations, termination (第四十条) -------------------------
+
+@router.post("/leases/{lease_id:int}/violations", name="lease_violation_record")
+def violation_record(request: Request, session: SessionDep, lease_id: int, form: Form,
+                     user: User = require(Role.developer, Role.office)) -> Response:
+    """第四十条: a tenant's misuse of the unit, with a rectification deadline."""
+    return _act(request, session, user, lease_id, "violation", form, ViolationIn,
+                lambda data: leases.record_violation(session, user, lease_id, data),
+                lambda v: (f"/leases/{lease_id}", f"已记录违规行为（{ViolationKind(v.kind).label}），"
+                                                  f"整改期限至 {v.rectify_by}"),
+                rename=_fields("kind", "description", "rectify_days"))
+
+
+@router.post("/leases/{lease_id:int}/terminate", name="lease_terminate")
+def terminate(request: Request, session: SessionDep, lease_id: int, form: Form,
+              user: User = require(Role.developer, Role.office)) -> Response:
+    """第四十条: the tenant did not rectify by the deadline — the lease ends, the unit is recovered."""
+    return _act(request, session, user, lease_id, "terminate", form, TerminateIn,
+                lambda data: leases.terminate(session, user, lease_id, data),
+                lambda lease: (f"/leases/{lease_id}", f"已解除租赁合同 {lease.number}，房屋收回"),
+                rename=_fields("violation_id", kind="violation_id", rectified="violation_id",
+                               deadline="violation_id"),
+                confirm="confirm")
+
+
+def _visible_violation(session: Session, user: User, violation_id: int) -> Violation:
+    """The violation if ``user`` may see its lease (or, for an operator's violation, its
+    project); 404 like a missing one otherwise."""
+    found = session.get(Violation, violation_id)
+    try:
+        if found is None:
+            raise NotFound
+        if found.lease_id is not None:
+            leases.get(session, user, found.lease_id)
+        else:
+            service.get_project(session, user, found.project_id)
+    except NotFound:
+        raise NotFound("未找到该违规记录") from None
+    return found
+
+
+@router.post("/violations/{violation_id:int}/rectified", name="violation_rectified")
+def violation_rectified(request: Request, session: SessionDep, violation_id: int, form: Form,
+                        user: User = require(Role.developer, Role.office)) -> Response:
+    """A violation rectified (a tenant's, from the lease page; an operator's, from the project
+    page): back to that page; refused → that page again with the message in form
+    ``rectified_{violation_id}``."""
+    violation = _visible_violation(session, user, violation_id)
+    lease_id, project_id = violation.lease_id, violation.project_id
+    back = f"/leases/{lease_id}" if lease_id is not None else f"/projects/{project_id}"
     f = FormState.of(form)
     try:
-        data = HomeAcquiredIn.model_validate({"acquired_on": optional(form, "acquired_on"),
-                                              "how": optional(form, "how")})
-        lease = attempt(session, leases.home_acquired, session, user, lease_id, data)
-    except ValidationError as exc:
-        return _lease_page(request, session, user, lease_id, f.add_validation(exc), 422)
+        attempt(session, leases.rectified, session, user, violation_id)
     except ProblemError as exc:
         if exc.status in (401, 403, 404):
             raise
-        return _lease_page(request, session, user, lease_id, f.add_problem(exc),
-                           exc.status if exc.status in (409, 422) else 422)
-    return redirect(f"/leases/{lease_id}", request,
-                    f"已登记取得住房，过渡期至 {lease.transition_ends_on}，合同于 {lease.ends_on} 终止")
+        f.add_problem(exc)
+        status_code = exc.status if exc.status in (409, 422) else 422
+        forms = {f"rectified_{violation_id}": f}
+        if lease_id is not None:
+            return _lease_page(request, session, user, lease_id, forms, status_code)
+        return project_page(request, session, user, project_id, forms=forms, status_code=status_code)
+    return redirect(back, request, f"已记录第 {violation_id} 号违规行为整改完成")
