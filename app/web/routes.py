@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.web import (
+    admin,
     auditor,
     department,
     developer,
     leader,
     leases,
     office,
+    operation,
     pages,
     projects,
     public,
@@ -22,5 +24,5 @@ router = APIRouter(include_in_schema=False)
 # Order matters only where paths overlap: /leases/new before /leases/{id}, which the
 # ``:int`` converters already keep apart.
 for module in (public, session, pages, projects, developer, office, department, leader, tenant,
-               leases, auditor):
+               leases, operation, auditor, admin):
     router.include_router(module.router)

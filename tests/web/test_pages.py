@@ -40,12 +40,12 @@ from app.auth import service as accounts
 from app.config import get_settings
 from app.leases import service as leases
 from app.leases.models import Lease
-from app.leases.schemas import LeaseIn
+from app.leases.schemas import LeaseIn, OperatorViolationIn, ViolationIn
 from app.main import app
 from app.models import metadata
 from app.projects import rents, service
 from app.projects.lifecycle_schemas import RateIn, RentStandardIn
-from app.projects.models import Appraisal, Certificate, Project, Unit
+from app.projects.models import Appraisal, Certificate, Project, Subsidy, Unit
 from app.projects.schemas import AcceptIn, DispatchIn, MeetingIn, OpinionIn, ProjectIn, SubmitIn
 from app.seed import seed_demo
 from app.tenants import applications
@@ -175,11 +175,40 @@ PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/auditor/leases.csv"): p("auditor", "admin"),
     ("GET", "/auditor/leases.xlsx"): p("auditor", "admin"),
     ("GET", "/auditor/dashboard"): p("auditor", "admin", "office", "leader"),
+    # ---- project operation: subsidies, transfers, violations, priority groups ----
+    ("POST", PROJECT + "/subsidies"): p("office", kind="project"),
+    ("POST", "/subsidies/{subsidy_id:int}/pay"): p("office", kind="subsidy"),
+    ("POST", PROJECT + "/transfers"): p("office", kind="project"),
+    ("POST", PROJECT + "/unapproved-exit"): p("office", kind="project"),
+    ("POST", PROJECT + "/operator-violations"): p("office", kind="project"),
+    ("POST", PROJECT + "/priority-groups"): p("developer", kind="project"),
+    # ---- lease actions: renewal, transition, occupants, violations, termination ----
+    ("POST", "/leases/{lease_id:int}/renew"): p("developer", kind="lease"),
+    ("POST", "/leases/{lease_id:int}/transition-extension"): p("tenant", kind="lease"),
+    ("POST", "/leases/{lease_id:int}/transition-extension/decision"): p("developer", kind="lease"),
+    ("POST", "/leases/{lease_id:int}/occupants"): p("employer", kind="lease"),
+    # both ids get the same value: a missing or foreign lease answers 404 before the occupant is read
+    ("POST", "/leases/{lease_id:int}/occupants/{occupant_id:int}/move-out"): p("employer", kind="lease"),
+    ("POST", "/leases/{lease_id:int}/violations"): p("developer", "office", kind="lease"),
+    ("POST", "/leases/{lease_id:int}/terminate"): p("developer", "office", kind="lease"),
+    ("POST", "/violations/{violation_id:int}/rectified"): p("developer", "office", kind="violation"),
+    # ---- administration ----
+    ("GET", "/admin/users"): p("admin"),
+    ("POST", "/admin/users"): p("admin"),
+    ("POST", "/admin/users/{user_id:int}/active"): p("admin", kind="user"),
+    ("GET", "/admin/organizations"): p("admin"),
+    ("POST", "/admin/organizations"): p("admin"),
+    ("GET", "/admin/registry"): p("admin"),
+    ("POST", "/admin/registry/properties"): p("admin"),
+    ("POST", "/admin/registry/public-rental"): p("admin"),
+    ("GET", "/admin/calendar"): p("admin"),
+    ("POST", "/admin/calendar"): p("admin"),
 }
 
 MISSING = {"project": "999999", "lease": "999999", "application": "999999", "lottery": "999999",
-           "standard": "999999", "exit": "999999", "certificate": "2099-9999",
-           "notice": "景保租不符〔2099〕1号", "lease_number": "ZL2099999999", "code": "NOSUCHCODE"}
+           "subsidy": "999999", "standard": "999999", "exit": "999999", "certificate": "2099-9999",
+           "notice": "景保租不符〔2099〕1号", "lease_number": "ZL2099999999", "code": "NOSUCHCODE",
+           "user": "999999", "violation": "999999"}
 # Routes outside /api/v1 that are not pages (and so not in PAGES).
 NOT_PAGES = {"/healthz", "/readyz", "/static", "/docs/oauth2-redirect", "/api/docs",
              "/api/v1/openapi.json"}
@@ -209,6 +238,12 @@ class World:
             return ids["application1"] if who == "tenant" else ids["application2"]
         if kind == "standard":
             return ids["proposed_standard"]
+        if kind == "user":
+            return str(self.users["office"].id)  # an account the administrator manages
+        if kind == "violation":
+            return ids["violation"]  # tenant1's, on lease1: open
+        if kind == "subsidy":
+            return ids["subsidy"]  # the demo's, on the certified project, already paid: 409
         return None  # lotteries, exit requests: the demo has none
 
     def foreign(self, page: Page, who: str) -> str | None:
@@ -223,6 +258,8 @@ class World:
                 return ids["dev2_draft"]  # a draft is the applicant's own
         if kind == "lease" and who in ("tenant", "employer"):
             return ids["lease2"] if who == "tenant" else ids["lease1"]
+        if kind == "violation" and who == "developer":
+            return ids["dev2_violation"]  # an operator violation of another organisation
         if kind == "application" and who == "tenant":
             return ids["application2"]
         return None
@@ -270,7 +307,13 @@ def build_world(session: Session) -> World:
               "proposed_standard": str(standard.id),
               "certificate": session.scalar(select(Certificate.number)),  # type: ignore[dict-item]
               "lease_number": lease1.number,  # type: ignore[union-attr]
+              "violation": str(leases.record_violation(session, dev1, lease1.id, ViolationIn(  # type: ignore[union-attr]
+                  kind="idle", description="矩阵：长期闲置", rectify_days=15)).id),
+              "dev2_violation": str(leases.record_operator_violation(
+                  session, office, int(w.ids["dev2_submitted"]), OperatorViolationIn(
+                      kind="rent_as_sale", description="矩阵：以租代售", rectify_days=30)).id),
               "code": unit.verification_code}  # type: ignore[dict-item]
+    w.ids["subsidy"] = str(session.scalar(select(Subsidy.id).where(Subsidy.project_id == certified.id)))
     session.flush()
     return w
 
@@ -456,6 +499,8 @@ def test_every_form_carries_a_label_for_each_field_and_a_csrf_token(site: Site) 
               ("zhujian", f"/projects/{site.world.ids['certified']}"),
               ("developer", f"/projects/{site.world.ids['dev1_draft']}/edit"),
               ("tenant", f"/leases/{site.world.ids['lease1']}"),
+              ("developer", f"/leases/{site.world.ids['lease1']}"),
+              ("office", f"/leases/{site.world.ids['lease1']}"),
               ("office", f"/office/applications/{site.world.ids['application2']}"),
               ("developer", f"/leases/new?application_id={site.world.ids['application2']}")]
     checked = 0
