@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -266,6 +266,13 @@ def document_problems(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page outside the API (an unknown address typed or followed):
+    it gets the site's HTML 404 page; API clients and everything else get problem+json."""
+    return (not request.url.path.startswith("/api/")
+            and "text/html" in request.headers.get("accept", ""))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     document_problems(app)
     @app.exception_handler(ProblemError)
@@ -280,7 +287,11 @@ def install_error_handlers(app: FastAPI) -> None:
                                  "status": 422, "detail": detail, "errors": errors})
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and wants_page(request):
+            from app.web.core import error_page  # late: the pages' layout imports this module
+
+            return error_page(request, 404, "您访问的页面不存在，请检查网址或从首页进入。")
         title = _HTTP_TITLES.get(exc.status_code, "请求未能完成")
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else title
         if exc.detail == "There was an error parsing the body":

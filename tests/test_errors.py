@@ -56,3 +56,15 @@ def test_database_outage_is_503_with_retry_after() -> None:
     response = broken_app().get("/db-down")
     assert response.status_code == 503 and response.headers["retry-after"] == "5"
     assert "SELECT" not in response.text and is_problem(response)["title"] == "服务暂时不可用"
+
+
+def test_a_browser_gets_the_html_404_page_outside_the_api(client) -> None:
+    html = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = client.get("/no-such-page", headers=html)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "未找到" in page.text and "返回首页" in page.text
+    assert "default-src" in page.headers["content-security-policy"]  # the page's headers too
+    assert client.get("/leases/not-a-number", headers=html).status_code == 404
+    # the API, and clients that do not ask for HTML, keep problem+json
+    assert is_problem(client.get("/api/v1/no-such-thing", headers=html))["status"] == 404
+    assert is_problem(client.get("/no-such-page"))["status"] == 404
