@@ -117,7 +117,7 @@ def get_user(session: SessionDep, user: CurrentUser, user_id: int) -> dict[str, 
 
 
 @router.patch("/users/{user_id}", response_model=UserRead,
-              responses=problem_responses(401, 403, 404, 422))
+              responses=problem_responses(401, 403, 404, 409, 422))
 def update_user(session: SessionDep, user_id: int, data: UserUpdate,
                 user: User = require(Role.admin)) -> dict[str, object]:
     """Disable or re-enable an account; disabling revokes its tokens at once."""

@@ -224,6 +224,10 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
     user = load_user(session, user_id)
     if user is None:
         raise NotFound("未找到该用户")
+    if not active and isinstance(actor, User) and actor.id == user.id:
+        # An administrator locking themself out (perhaps the last one) is a mistake, not a
+        # decision: another administrator, or ``baozu create-user``, does it if it must be done.
+        raise Conflict("不能停用当前登录的账号；如确需停用，请由其他管理员办理", field="is_active")
     if user.is_active != active:
         user.is_active = active
         user.token_version += 1

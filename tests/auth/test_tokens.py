@@ -99,3 +99,11 @@ def test_disabling_an_account_revokes_its_tokens(client, make_user, login) -> No
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
     assert client.post(TOKEN_URL, data={"username": user.username,
                                         "password": PASSWORD}).status_code == 401
+
+
+def test_an_administrator_cannot_disable_their_own_account(client, make_user, login) -> None:
+    admin = make_user("admin")
+    headers = login(admin)
+    response = client.patch(f"/api/v1/users/{admin.id}", json={"is_active": False}, headers=headers)
+    assert response.status_code == 409 and "不能停用当前登录的账号" in response.json()["detail"]
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200  # still active, same token

@@ -122,6 +122,17 @@ def test_the_active_form_refuses_nonsense_and_unknown_accounts(admin: Person, ma
     assert "未找到该用户" in text_of(gone.text)
 
 
+def test_the_administrator_cannot_disable_themself(person: Callable[[], Person], make_user,
+                                                  session: Session) -> None:
+    me, myself = person(), make_user(Role.admin)
+    me.login(myself.username)
+    refused = me.post(f"/admin/users/{myself.id}/active", {"is_active": "false"}, expect=409)
+    assert "不能停用当前登录的账号" in text_of(refused.text)
+    session.refresh(myself)
+    assert myself.is_active is True
+    me.get("/admin/users")  # the session still works
+
+
 def test_only_the_administrator_manages_accounts(person: Callable[[], Person], make_user,
                                                  session: Session) -> None:
     auditor, target = person(), make_user(Role.office)
