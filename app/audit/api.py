@@ -82,11 +82,15 @@ def search_leases(session: ReadSessionDep, filters: Annotated[LeaseFilterIn, Que
 
 @router.post("/leases/search", response_model=AuditLeasePage,
              responses=problem_responses(401, 403, 422))
-def search_leases_by_body(session: ReadSessionDep, data: LeaseSearchIn,
-                          _: User = require(*AUDIT_READERS)) -> Response:
-    """The same search with the filters in the body: the way to search by 身份证 number."""
-    return _page(lease_search.search(session, _filter(data, data.tenant_id_number), sort=data.sort,
-                                     cursor=data.cursor, limit=data.limit))
+def search_leases_by_body(session: ReadSessionDep, write: SessionDep, data: LeaseSearchIn,
+                          user: User = require(*AUDIT_READERS)) -> Response:
+    """The same search with the filters in the body: the way to search by 身份证 number (each
+    such search is an audit event, ``audit.leases_searched_by_person``)."""
+    flt = _filter(data, data.tenant_id_number)
+    page = lease_search.search(session, flt, sort=data.sort, cursor=data.cursor, limit=data.limit)
+    if flt.tenant_id_number:
+        lease_search.record_person_search(write, user, flt, len(page["items"]))
+    return _page(page)
 
 
 def _page(page: dict[str, Any]) -> Response:

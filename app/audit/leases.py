@@ -30,6 +30,7 @@ from sqlalchemy import Date, Numeric, Select, and_, bindparam, case, func, or_, 
 from sqlalchemy.orm import Session, aliased
 
 from app import clock
+from app.audit import service as audit
 from app.auth.models import Organization, User
 from app.errors import InvalidInput
 from app.leases.models import Lease, LeaseOccupant, Violation
@@ -373,3 +374,16 @@ def copy_csv(session: Session, flt: LeaseFilter, *, sort: Sort) -> Iterator[byte
             if buffer:
                 yield bytes(buffer)
         yield cursor.rowcount
+
+
+def record_person_search(session: Session, user: User, flt: LeaseFilter, rows: int) -> None:
+    """Looking up one person's leases by 身份证 number is itself an audit event (who looked up
+    whom, PIPL): the person's account is the event's entity when they are registered; the
+    number is never written, only that a person was searched."""
+    assert flt.tenant_id_number
+    person = session.scalar(select(User.id).where(
+        User.id_number_digest == id_number_digest(flt.tenant_id_number)))
+    audit.record(session, actor=user, action="audit.leases_searched_by_person",
+                 entity_type="user" if person is not None else "person",
+                 entity_id=person if person is not None else "unregistered",
+                 summary={"filters": flt.summary(), "rows": rows})

@@ -121,8 +121,8 @@ def leases(request: Request, session: ReadSessionDep, cursor: str | None = None,
 
 
 @router.post("/auditor/leases", name="auditor_leases_by_id_number")
-async def leases_by_id_number(request: Request, session: ReadSessionDep,
-                              _: User = AUDIT_READERS) -> Response:
+async def leases_by_id_number(request: Request, session: ReadSessionDep, write: SessionDep,
+                              user: User = AUDIT_READERS) -> Response:
     """Find a person's leases: the 身份证 number travels in the form body, never in a URL.
 
     The number is not echoed back into the page: a re-rendered form starts empty."""
@@ -138,11 +138,12 @@ async def leases_by_id_number(request: Request, session: ReadSessionDep,
             g.add("tenant_id_number", "请输入身份证号码")
             g.detail = "请更正下列标出的内容后再提交。"
         else:
-            page = await run_in_threadpool(
-                lease_search.search, session,
-                lease_search.LeaseFilter(tenant_id_number=asked.tenant_id_number),
-                sort="start_on", cursor=None, limit=asked.limit)
+            flt = lease_search.LeaseFilter(tenant_id_number=asked.tenant_id_number)
+            page = await run_in_threadpool(lease_search.search, session, flt, sort="start_on",
+                                           cursor=None, limit=asked.limit)
             page["next_cursor"] = None
+            await run_in_threadpool(lease_search.record_person_search, write, user, flt,
+                                    len(page["items"]))
     return _render_leases(request, FormState(), page, searched=True, by_id_number=g)
 
 

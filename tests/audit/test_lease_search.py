@@ -112,7 +112,7 @@ def test_keyset_pages_are_stable_under_inserts(leased, session) -> None:
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"
 
 
-def test_tenant_searched_by_id_number_in_the_body_only(leased) -> None:
+def test_tenant_searched_by_id_number_in_the_body_only(leased, session) -> None:
     client, headers = leased["client"], leased["auditor"]
     person = leased["people"][1]
     body = client.post(f"{SEARCH}/search", json={"tenant_id_number": person.id_number},
@@ -121,6 +121,18 @@ def test_tenant_searched_by_id_number_in_the_body_only(leased) -> None:
     item = body["items"][0]
     assert item["tenant"] == "王*明" and item["tenant_id_number"] == (
         person.id_number[:6] + "********" + person.id_number[-4:])
+    # the look-up is itself on the trail: who searched whom (the person's account), never the number
+    event = session.execute(text(
+        "SELECT actor, entity_type, entity_id, summary FROM audit_event "
+        "WHERE action = 'audit.leases_searched_by_person' ORDER BY id DESC")).first()
+    assert event is not None and (event.entity_type, event.entity_id) == ("user", str(person.user_id))
+    summary = json.loads(event.summary) if isinstance(event.summary, str) else event.summary
+    assert summary == {"filters": {"tenant": "按身份证号码检索"}, "rows": 1}
+    assert person.id_number not in json.dumps(summary, ensure_ascii=False)
+    searched = count(session, "audit_event")
+    client.post(f"{SEARCH}/search", json={"district": "昌江区"}, headers=headers)
+    client.get(SEARCH, params={"district": "昌江区"}, headers=headers)
+    assert count(session, "audit_event") == searched  # other searches are plain reads
     params = {p["name"] for path, ops in app.openapi()["paths"].items() if path.startswith(SEARCH)
               for op in ops.values() for p in op.get("parameters", [])}
     assert not any("id_number" in name for name in params)

@@ -318,6 +318,9 @@ def test_the_auditor_finds_leases_and_downloads_them(city, tenant, person, make_
     # by 身份证 number: the number goes in the body and is not written back into the page
     by_person = auditor.post("/auditor/leases", {"tenant_id_number": someone.id_number}, expect=200)
     assert number in by_person.text and someone.id_number not in by_person.text
+    looked_up = session.execute(select(AuditEvent.entity_id).where(
+        AuditEvent.action == "audit.leases_searched_by_person")).scalars().all()
+    assert looked_up == [str(someone.user_id)]  # who looked up whom is on the trail
     assert "f-tenant_id_number-error" in auditor.post("/auditor/leases", {}, expect=422).text
     # the downloads: the same slice, masked, and each one is an audit event
     before = session.execute(select(func.count()).select_from(AuditEvent).where(
