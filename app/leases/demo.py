@@ -1,4 +1,5 @@
-"""Demo tenants: tenant1 holds a signed lease; tenant2 has an application waiting for review."""
+"""Demo tenants: tenant1 holds a signed lease; tenant2 has an application waiting for review;
+employer1's company leases a unit as a whole (整体配租) to place its staff in."""
 
 from __future__ import annotations
 
@@ -50,3 +51,10 @@ def seed_tenants(session: Session, users: Callable[[str], User]) -> None:
     leases.create(session, users("dev1"), LeaseIn(unit_id=unit.id, application_id=filed[0].id,  # type: ignore[union-attr]
                                                   start_on=start, end_on=end, monthly_rent=rent,
                                                   prepaid_rent=rent, deposit=rent))
+    whole = session.scalar(select(Unit).where(Unit.project_id == project.id, Unit.status == "published")
+                           .order_by(Unit.id))
+    if whole is not None:
+        rent = (whole.building_area_m2 * Decimal("25.00")).quantize(Decimal("0.01"))
+        leases.create(session, users("dev1"), LeaseIn(
+            unit_id=whole.id, employer_organization_id=users("employer1").organization_id,
+            start_on=start, end_on=end, monthly_rent=rent))

@@ -299,6 +299,9 @@ def build_world(session: Session) -> World:
                                                   start_on=date(2025, 7, 1), end_on=date(2026, 6, 30),
                                                   monthly_rent=rent))
     lease1 = session.scalar(select(Lease).where(Lease.application_id == first.id))
+    whole = session.scalar(select(Lease).where(Lease.kind == "employer"))  # the demo's 整体配租
+    assert whole is not None
+    w.ids["lease_employer"] = str(whole.id)
     appraisal = session.scalar(select(Appraisal).where(Appraisal.project_id == certified.id))
     standard = rents.propose(session, dev1, certified.id, RentStandardIn(
         appraisal_id=appraisal.id, rates=[RateIn(rate_per_m2=Decimal("24.00"))]))  # type: ignore[union-attr]
@@ -479,6 +482,15 @@ PAGE_LEAKS = [  # (path, principal who must not see it, principal who does, the 
 ]
 
 
+def test_the_demo_employer_has_a_whole_unit_lease_to_place_staff_in(site: Site) -> None:
+    """``employer1``'s demo login has work to do: its company's 整体配租 lease and the form."""
+    lease_id = site.world.ids["lease_employer"]
+    status, body, _, _ = site.call("GET", "/leases", "employer", None)
+    assert status == 200 and f'href="/leases/{lease_id}"' in body
+    status, body, _, _ = site.call("GET", f"/leases/{lease_id}", "employer", None)
+    assert status == 200 and f'action="/leases/{lease_id}/occupants"' in body
+
+
 @pytest.mark.parametrize(("path", "who", "seer", "hidden"), PAGE_LEAKS)
 def test_lists_do_not_leak_other_scopes(site: Site, path: str, who: str, seer: str, hidden: str) -> None:
     status, body, _, _ = site.call("GET", path, who, None)
@@ -501,6 +513,7 @@ def test_every_form_carries_a_label_for_each_field_and_a_csrf_token(site: Site) 
               ("tenant", f"/leases/{site.world.ids['lease1']}"),
               ("developer", f"/leases/{site.world.ids['lease1']}"),
               ("office", f"/leases/{site.world.ids['lease1']}"),
+              ("employer", f"/leases/{site.world.ids['lease_employer']}"),
               ("office", f"/office/applications/{site.world.ids['application2']}"),
               ("developer", f"/leases/new?application_id={site.world.ids['application2']}")]
     checked = 0
