@@ -14,9 +14,6 @@ from app.auth.roles import Role
 from app.errors import NotFound, problem_responses
 from app.leases import service as leases
 from app.leases.models import TenantNotice
-from app.projects.models import Project
-from app.projects.rents import in_force
-from app.projects.status import IN_OPERATION
 from app.tenants import applications, lottery, registry, service
 from app.tenants.schemas import (
     ApplicationIn,
@@ -157,17 +154,7 @@ async def import_public_rental(session: SessionDep, file: Annotated[UploadFile, 
 @public.get("/housing", response_model=list[HousingRead])
 def housing(session: SessionDep) -> list[dict[str, Any]]:
     """Certified projects accepting applications, with units available and filed rents."""
-    result = []
-    for project in session.scalars(select(Project).where(
-            Project.status.in_([s.value for s in IN_OPERATION])).order_by(Project.id)):
-        standard = in_force(session, project.id)
-        available = applications.units_available(session, project.id)
-        if standard is None or available == 0:
-            continue
-        result.append({"project_id": project.id, "name": project.name, "district": project.district,
-                       "address": project.address, "operator": project.operator_unit_name,
-                       "units_available": available, "rates": standard.rates})
-    return result
+    return applications.housing_on_offer(session)
 
 
 @router.post("/tenant-applications", response_model=ApplicationRead,

@@ -19,6 +19,7 @@ from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.leases.models import ACTIVE, Lease, LeaseOccupant, TenantNotice
 from app.personal_data import decrypt_id_number, id_number_digest
 from app.projects.models import Project, Unit
+from app.projects.rents import in_force
 from app.projects.status import IN_OPERATION
 from app.projects.units import operating_project
 from app.tenants import service as tenants
@@ -225,6 +226,21 @@ def units_available(session: Session, project_id: int) -> int:
     """Published units not under lease."""
     return session.scalar(select(func.count(Unit.id)).where(Unit.project_id == project_id,
                                                             Unit.status == "published")) or 0
+
+
+def housing_on_offer(session: Session) -> list[dict[str, Any]]:
+    """Certified projects accepting applications: units available and a filed rent in force."""
+    result = []
+    for project in session.scalars(select(Project).where(
+            Project.status.in_([s.value for s in IN_OPERATION])).order_by(Project.id)):
+        standard = in_force(session, project.id)
+        available = units_available(session, project.id)
+        if standard is None or available == 0:
+            continue
+        result.append({"project_id": project.id, "name": project.name, "district": project.district,
+                       "address": project.address, "operator": project.operator_unit_name,
+                       "units_available": available, "rates": standard.rates})
+    return result
 
 
 def waiting(session: Session, project_id: int) -> list[TenantApplication]:

@@ -18,7 +18,7 @@ from app.errors import NotFound
 from app.leases.models import TenantNotice
 from app.projects import units
 from app.projects.models import LeaderDecision, Project, RentStandard, ReviewDispatch, ReviewMeeting
-from app.projects.rents import in_force, standard_view
+from app.projects.rents import standard_view
 from app.projects.service import get_project
 from app.projects.status import IN_OPERATION, ProjectStatus
 from app.tenants import applications
@@ -98,21 +98,6 @@ def standard_project(session: Session, user: User, standard_id: int) -> Project:
         return get_project(session, user, project_id)
     except NotFound:
         raise NotFound("未找到该租金标准") from None
-
-
-def housing_on_offer(session: Session) -> list[dict[str, Any]]:
-    """Certified projects with units available and a filed rent (as ``GET /api/v1/housing``)."""
-    result = []
-    for project in session.scalars(select(Project).where(
-            Project.status.in_([s.value for s in IN_OPERATION])).order_by(Project.id)):
-        standard = in_force(session, project.id)
-        available = applications.units_available(session, project.id)
-        if standard is None or available == 0:
-            continue
-        result.append({"project_id": project.id, "name": project.name, "district": project.district,
-                       "address": project.address, "operator": project.operator_unit_name,
-                       "units_available": available, "rates": standard.rates})
-    return result
 
 
 def tenant_notices(session: Session, user: User, limit: int = 20) -> list[TenantNotice]:

@@ -127,7 +127,7 @@ def sign_commitment(request: Request, session: SessionDep, form: Form, user: Use
 # ---- applying ----------------------------------------------------------------------------------
 
 def _apply_page(request: Request, session: Any, f: FormState, status_code: int = 200) -> Response:
-    return render(request, "tenant/apply.html", {"f": f, "housing": queries.housing_on_offer(session)},
+    return render(request, "tenant/apply.html", {"f": f, "housing": applications.housing_on_offer(session)},
                   status_code=status_code)
 
 
