@@ -13,6 +13,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import pytest  # noqa: E402
 from alembic import command  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.engine import Connection, Engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from app import db as app_db  # noqa: E402
@@ -161,6 +162,39 @@ def login(client: TestClient) -> Callable[[User | str], dict[str, str]]:
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     return headers
+
+
+@contextmanager
+def app_in_one_transaction(engine: Engine, today: date
+                           ) -> Iterator[tuple[Connection, Session, TestClient]]:
+    """The app served from one session in a transaction rolled back at the end (for module-wide
+    worlds built once, each case then in its own savepoint), with ``today`` fixed."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+
+    def request_session() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    assert not app.dependency_overrides
+    app.dependency_overrides[app_db.get_session] = request_session
+    app.dependency_overrides[app_db.get_read_session] = request_session
+    try:
+        with pytest.MonkeyPatch.context() as mp, \
+                TestClient(app, raise_server_exceptions=False) as client:
+            mp.setattr(get_settings(), "today", today)
+            yield connection, session, client
+    finally:
+        app.dependency_overrides.clear()
+        session.close()
+        outer.rollback()
+        connection.close()
 
 
 def count(session: Session, table: str) -> int:

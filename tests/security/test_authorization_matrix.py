@@ -45,15 +45,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from app import db as app_db
 from app.audit.service import SYSTEM
 from app.auth import service as accounts
 from app.auth.schemas import OrganizationCreate, UserCreate
 from app.auth.security import create_access_token
-from app.config import get_settings
-from app.main import app
 from app.models import metadata
-from tests.conftest import PASSWORD, fake_id_number, fake_uscc
+from tests.conftest import PASSWORD, app_in_one_transaction, fake_id_number, fake_uscc
 from tests.projects.conftest import REVIEW_DAY, application
 from tests.security.conftest import api_routes
 
@@ -585,36 +582,12 @@ class Matrix:
 
 @pytest.fixture(scope="module")
 def matrix(engine: Engine) -> Iterator[Matrix]:
-    connection = engine.connect()
-    outer = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint",
-                      expire_on_commit=False)
-
-    def request_session() -> Iterator[Session]:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-    assert not app.dependency_overrides
-    app.dependency_overrides[app_db.get_session] = request_session
-    app.dependency_overrides[app_db.get_read_session] = request_session
-    try:
-        with pytest.MonkeyPatch.context() as mp, \
-                TestClient(app, raise_server_exceptions=False) as client:
-            mp.setattr(get_settings(), "today", REVIEW_DAY)
-            world = build_world(session, client)
-            matrix = Matrix(world, client, session, connection)
-            yield matrix
-            if os.environ.get("BAOZU_MATRIX_STATS"):
-                print(f"\nauthorisation matrix: {dict(sorted(matrix.stats.items()))}")
-    finally:
-        app.dependency_overrides.clear()
-        session.close()
-        outer.rollback()
-        connection.close()
+    with app_in_one_transaction(engine, REVIEW_DAY) as (connection, session, client):
+        world = build_world(session, client)
+        matrix = Matrix(world, client, session, connection)
+        yield matrix
+        if os.environ.get("BAOZU_MATRIX_STATS"):
+            print(f"\nauthorisation matrix: {dict(sorted(matrix.stats.items()))}")
 
 
 # ---- the tests -------------------------------------------------------------------------------

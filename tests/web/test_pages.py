@@ -35,9 +35,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from app import db as app_db
 from app.auth import service as accounts
-from app.config import get_settings
 from app.leases import service as leases
 from app.leases.models import Lease
 from app.leases.schemas import LeaseIn, OperatorViolationIn, ViolationIn
@@ -52,6 +50,7 @@ from app.tenants import applications
 from app.tenants.models import TenantApplication
 from app.tenants.schemas import ApplicationReview
 from app.web.core import SESSION_COOKIE, PageRoute, WebSession, csrf_token, encode_session
+from tests.conftest import app_in_one_transaction
 from tests.projects.conftest import REVIEW_DAY, application
 from tests.web.conftest import text_of
 
@@ -366,32 +365,10 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(engine: Engine) -> Iterator[Site]:
-    connection = engine.connect()
-    outer = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-
-    def request_session() -> Iterator[Session]:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-    assert not app.dependency_overrides
-    app.dependency_overrides[app_db.get_session] = request_session
-    app.dependency_overrides[app_db.get_read_session] = request_session
-    try:
-        with pytest.MonkeyPatch.context() as mp, TestClient(app, raise_server_exceptions=False) as client:
-            mp.setattr(get_settings(), "today", REVIEW_DAY)
-            world = build_world(session)
-            session.commit()  # into the outer transaction: each case then nests its own savepoint
-            yield Site(world, client, session, connection)
-    finally:
-        app.dependency_overrides.clear()
-        session.close()
-        outer.rollback()
-        connection.close()
+    with app_in_one_transaction(engine, REVIEW_DAY) as (connection, session, client):
+        world = build_world(session)
+        session.commit()  # into the outer transaction: each case then nests its own savepoint
+        yield Site(world, client, session, connection)
 
 
 # ---- the table against the app -----------------------------------------------------------------
