@@ -44,6 +44,12 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
+def _materials(form: Any) -> MaterialsIn:
+    """The list-and-comment form of returning an application and of asking for materials."""
+    return MaterialsIn.model_validate({"items": _lines(text(form, "items")),
+                                       "comment": text(form, "comment")})
+
+
 def _reasons(form: Any) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
     kept = [r for r in rows(form, "reasons", ("article", "message")) if not blank(r)]
     return [{"article": r["article"], "message": r["message"]} for r in kept], kept
@@ -62,8 +68,7 @@ def accept(request: Request, session: SessionDep, project_id: int, form: Form,
 def return_for_materials(request: Request, session: SessionDep, project_id: int, form: Form,
                          user: User = OFFICE) -> Response:
     return act(request, session, user, project_id, "return", form,
-               lambda f: MaterialsIn.model_validate({"items": _lines(text(f, "items")),
-                                                     "comment": text(f, "comment")}),
+               _materials,
                lambda data: service.return_for_materials(session, user, project_id, data),
                "已退回补正")
 
@@ -72,8 +77,7 @@ def return_for_materials(request: Request, session: SessionDep, project_id: int,
 def request_materials(request: Request, session: SessionDep, project_id: int, form: Form,
                       user: User = OFFICE) -> Response:
     return act(request, session, user, project_id, "request_materials", form,
-               lambda f: MaterialsIn.model_validate({"items": _lines(text(f, "items")),
-                                                     "comment": text(f, "comment")}),
+               _materials,
                lambda data: service.request_materials(session, user, project_id, data),
                "已要求补充材料，审查计时暂停")
 
