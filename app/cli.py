@@ -33,7 +33,7 @@ def transaction() -> Iterator[Session]:
     """One transaction: committed when the block succeeds, rolled back on any error."""
     from app.db import database
 
-    with database().sessions.begin() as session:
+    with database().write_sessions.begin() as session:
         yield session
 
 

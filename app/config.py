@@ -47,6 +47,17 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = Field(default=15, ge=1)
     # Browser origins allowed to call the API cross-origin (JSON list). Empty: no CORS at all.
     cors_origins: list[str] = Field(default_factory=list)
+    # The request path's database pool, per process (docs/concurrency.md has the formula across
+    # workers and hosts): connections kept open, extra ones allowed under a burst, and how long
+    # a request waits for one before it is answered 503 (seconds).
+    db_pool_size: int = Field(default=10, ge=1, le=1000)
+    db_max_overflow: int = Field(default=5, ge=0, le=1000)
+    db_pool_timeout: float = Field(default=30.0, gt=0)
+    # SQLite: how long a writer waits for another process's write lock (milliseconds).
+    sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    # Worker threads for CPU-heavy work inside requests (Argon2, PDF); each Argon2 hash uses
+    # argon2_memory_cost KiB, so this also bounds that memory.
+    cpu_threads: int = Field(default=4, ge=1, le=64)
     # Largest request body accepted (bytes); larger ones answer 413 without being read.
     # 20 MiB leaves room for the bulk endpoints (unit lists, attachments); most bodies are < 100 KiB.
     max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)

@@ -1,26 +1,55 @@
-"""Engines, sessions and the declarative base (design.md: one session per request).
+"""Engines, sessions and the declarative base: the request path's concurrency model.
 
-The request's session commits once, after the route function returns and before the
-response is sent; services only ``flush()``. Auditor reads may go to a replica through
-:func:`get_read_session` when ``BAOZU_DATABASE_READ_URL`` is set.
+Every request runs on the event loop and no database work ever runs on a worker thread
+(``docs/concurrency.md`` gives the reasoning and the arithmetic):
+
+* Route functions, dependencies and services stay plain functions over a ``Session``.
+  :class:`app.routing.DbRoute` runs each of them in a greenlet (SQLAlchemy's asyncio
+  bridge), so each statement is awaited on the loop through the async driver (psycopg's
+  async connection, aiosqlite). Waiting for a pooled connection is an ``await`` with a
+  timeout, never a blocked thread, so requests cannot starve each other into a deadlock.
+* One session per request (design.md): it commits once, after the route function returns
+  and before the response is sent; services only ``flush()``. Any error rolls it back,
+  including a failed ``COMMIT``.
+* A request with a safe method (``GET``/``HEAD``) reads only, unless its route is marked
+  :func:`writes`: on PostgreSQL it runs in autocommit (no ``BEGIN``/``COMMIT`` round
+  trips; every statement already sees its own snapshot under READ COMMITTED), and any
+  attempt to write through it is refused before it reaches the database.
+* SQLite (the embedded default) runs in WAL mode: readers never wait; a writing request's
+  transaction starts with ``BEGIN IMMEDIATE`` after taking the process's write gate (a
+  FIFO lock), so writers queue instead of colliding on a lock upgrade, and the busy
+  timeout queues them behind writers of other processes (the CLI).
+
+CPU-heavy work inside a request (Argon2, PDF rendering) goes to a small thread pool
+through :func:`offload`; that work never touches the database.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from fastapi import Depends
+import anyio
+from fastapi import Depends, Request
 from sqlalchemy import JSON, Date, DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.engine import URL, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import DataError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
+from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.util import await_, greenlet_spawn
+from sqlalchemy.util.concurrency import in_greenlet
 
-from app.config import get_settings
+from app.config import Settings, get_settings
+from app.errors import ServiceBusy
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -55,16 +84,6 @@ class Base(DeclarativeBase):
     }
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not the driver, open transactions (pysqlite's own handling breaks
-    # SAVEPOINT and transactional DDL); then turn on foreign keys and a busy timeout.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
 class _NoResultRows(logging.Filter):
     """Drops SQLAlchemy's DEBUG log of every result row (personal data, PIPL)."""
 
@@ -72,9 +91,24 @@ class _NoResultRows(logging.Filter):
         return record.msg != "Row %r"
 
 
+class _NoDriverDebug(logging.Filter):
+    """Drops aiosqlite's DEBUG log of every call, which carries the statement's parameters."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
 _SQL_LOGGER = logging.getLogger("sqlalchemy.engine.Engine")
 if not any(isinstance(f, _NoResultRows) for f in _SQL_LOGGER.filters):
     _SQL_LOGGER.addFilter(_NoResultRows())
+_DRIVER_LOGGER = logging.getLogger("aiosqlite")
+if not any(isinstance(f, _NoDriverDebug) for f in _DRIVER_LOGGER.filters):
+    _DRIVER_LOGGER.addFilter(_NoDriverDebug())
+
+
+# ---- engines ----------------------------------------------------------------------------------
+
+WRITES = "baozu_writes"  # execution option: this connection's transaction may write
 
 
 def _sqlite_overflow(context: ExceptionContext) -> BaseException | None:
@@ -86,33 +120,184 @@ def _sqlite_overflow(context: ExceptionContext) -> BaseException | None:
     return None
 
 
-def make_engine(url: str) -> Engine:
-    """An engine that never puts statement parameters (phone numbers, digests …) in logs or in
-    exception messages (``hide_parameters``), even with SQL logging turned on."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False},
-                               hide_parameters=True)
-        event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
-        event.listen(engine, "handle_error", _sqlite_overflow)
+def _sqlite_events(engine: Engine, busy_timeout_ms: int,
+                   gate: Callable[[], asyncio.Lock] | None = None) -> None:
+    """WAL, foreign keys, the busy timeout; ``BEGIN IMMEDIATE`` for a transaction that may
+    write, behind the process's write ``gate`` when one is given (the request path)."""
+
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, open transactions (the driver's own handling breaks
+        # SAVEPOINT and transactional DDL); WAL so that readers never wait for a writer.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    def begin(conn: Any) -> None:
+        # A transaction that may write takes SQLite's write lock at once: a deferred one would
+        # read first and then fail to upgrade its lock when another writer got there before.
+        if not conn.get_execution_options().get(WRITES, False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        if gate is not None:  # queue behind this process's writers, first come first served
+            lock = gate()
+            await_(_acquire(lock, get_settings().db_pool_timeout))
+            conn.info["baozu_gate"] = lock
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(conn)
+            raise
+
+    def _release(conn: Any) -> None:
+        lock = conn.info.pop("baozu_gate", None)
+        if lock is not None:
+            lock.release()
+
+    event.listen(engine, "connect", connect)
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
+    event.listen(engine, "handle_error", _sqlite_overflow)
+
+
+def make_engine(url: str | URL, settings: Settings | None = None) -> Engine:
+    """A blocking engine, for the command line, migrations, tests and benchmarks.
+
+    It never puts statement parameters (phone numbers, digests …) in logs or in exception
+    messages (``hide_parameters``), even with SQL logging turned on."""
+    s = settings or get_settings()
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url.set(drivername="sqlite"), hide_parameters=True,
+                               connect_args={"check_same_thread": False})
+        _sqlite_events(engine, s.sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                         hide_parameters=True)
+    return create_engine(url.set(drivername="postgresql+psycopg"), hide_parameters=True,
+                         poolclass=NullPool)
+
+
+def make_async_engine(url: str | URL, settings: Settings | None = None,
+                      gate: Callable[[], asyncio.Lock] | None = None) -> AsyncEngine:
+    """The request path's engine: the async driver, a pool sized by the settings
+    (``docs/concurrency.md``), no liveness ping per check-out (a dropped connection fails
+    its request with 503 and is replaced)."""
+    s = settings or get_settings()
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_async_engine(url.set(drivername="sqlite+aiosqlite"), hide_parameters=True,
+                                     pool_size=s.db_pool_size, max_overflow=s.db_max_overflow,
+                                     pool_timeout=s.db_pool_timeout)
+        _sqlite_events(engine.sync_engine, s.sqlite_busy_timeout_ms, gate)
+        return engine
+    return create_async_engine(url.set(drivername="postgresql+psycopg"), hide_parameters=True,
+                               pool_size=s.db_pool_size, max_overflow=s.db_max_overflow,
+                               pool_timeout=s.db_pool_timeout, pool_pre_ping=False)
+
+
+# ---- the database of this process ---------------------------------------------------------------
+
+@dataclass
+class _LoopState:
+    """What belongs to one event loop: its engines and, on SQLite, its write gate."""
+
+    engine: AsyncEngine
+    read_engine: AsyncEngine
+    is_sqlite: bool
+    gate: asyncio.Lock
+    cpu: anyio.CapacityLimiter | None = None
+
+    def __post_init__(self) -> None:
+        reads: dict[str, Any] = {WRITES: False}
+        if not self.is_sqlite:
+            reads["isolation_level"] = "AUTOCOMMIT"
+        self.writer = self.engine.execution_options(**{WRITES: True})
+        self.reader = self.engine.execution_options(**reads)
+        self.replica = self.read_engine.execution_options(**reads)
+        # an export reads once through a server-side cursor: one consistent snapshot
+        self.exporter = self.read_engine.execution_options(**{WRITES: False} | (
+            {} if self.is_sqlite else {"isolation_level": "REPEATABLE READ"}))
 
 
 class Database:
-    """The primary engine and, optionally, a read-replica engine, with their sessionmakers."""
+    """The primary database and, optionally, a read replica.
+
+    ``engine`` (blocking) serves the command line and tests; the request path uses async
+    engines made for the running event loop (one per process under uvicorn)."""
 
     def __init__(self, url: str, read_url: str | None = None) -> None:
-        self.engine = make_engine(url)
-        self.read_engine = make_engine(read_url) if read_url else self.engine
+        self.url, self.read_url = make_url(url), make_url(read_url) if read_url else None
+        self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        # the command line's transactions write: on SQLite they take the write lock at BEGIN
+        self.write_sessions = sessionmaker(self.engine.execution_options(**{WRITES: True}),
+                                           expire_on_commit=False)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._state: _LoopState | None = None
+
+    @property
+    def has_replica(self) -> bool:
+        return self.read_url is not None
+
+    def state(self) -> _LoopState:
+        """The async engines of the running loop (made on first use)."""
+        loop = asyncio.get_running_loop()
+        if self._state is None or self._loop is not loop:
+            gate = asyncio.Lock()
+            primary = make_async_engine(self.url, gate=lambda: gate)
+            replica = make_async_engine(self.read_url) if self.read_url else primary
+            self._loop, self._state = loop, _LoopState(primary, replica, self.is_sqlite, gate)
+        return self._state
+
+    @asynccontextmanager
+    async def request_session(self, *, writes: bool) -> AsyncIterator[Session]:
+        """A session for one request (see the module's docstring)."""
+        state = self.state()
+        async with AsyncSession(state.writer if writes else state.reader,
+                                expire_on_commit=False) as session:
+            session.sync_session.info["read_only"] = not writes
+            try:
+                yield session.sync_session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    @asynccontextmanager
+    async def read_only_session(self, *, export: bool = False) -> AsyncIterator[Session]:
+        """A read-only session on the replica (or the primary) in its own transaction; for an
+        export, one snapshot for the whole read."""
+        state = self.state()
+        async with AsyncSession(state.exporter if export else state.replica,
+                                expire_on_commit=False) as session:
+            session.sync_session.info["read_only"] = True
+            try:
+                yield session.sync_session
+            finally:
+                await session.rollback()
+
+    async def adispose(self) -> None:
+        if self._state is not None:
+            state, self._state, self._loop = self._state, None, None
+            await state.engine.dispose()
+            if state.read_engine is not state.engine:
+                await state.read_engine.dispose()
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self.read_engine is not self.engine:
-            self.read_engine.dispose()
+        if self._state is not None:  # an engine of a loop that has gone: drop its pool
+            self._state.engine.sync_engine.pool.dispose()
+            self._state, self._loop = None, None
+
+
+async def _acquire(lock: asyncio.Lock, timeout: float) -> None:
+    try:
+        await asyncio.wait_for(lock.acquire(), timeout)
+    except TimeoutError:
+        raise ServiceBusy() from None
 
 
 _database: Database | None = None
@@ -135,53 +320,143 @@ def configure(url: str, read_url: str | None = None) -> Database:
     return _database
 
 
-def _commit_and_close(session: Session) -> None:
+# ---- read-only requests refuse to write ---------------------------------------------------------
+
+class ReadOnlyRequest(RuntimeError):
+    """A request with a safe method tried to write (mark its route with :func:`writes`)."""
+
+
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_write_statements(state: ORMExecuteState) -> None:
+    if not state.session.info.get("read_only"):
+        return
+    text = str(state.statement).lstrip()[:8].upper()
+    if state.is_insert or state.is_update or state.is_delete or text.startswith(_WRITE_VERBS):
+        raise ReadOnlyRequest("a read-only request tried to write")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise ReadOnlyRequest("a read-only request tried to write")
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes(endpoint: Callable[..., T]) -> Callable[..., T]:
+    """Mark a ``GET`` route that writes through the request's session."""
+    endpoint.__baozu_writes__ = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def reads_only(endpoint: Callable[..., T]) -> Callable[..., T]:
+    """Mark a ``POST`` route whose request session only reads (a search or export with its
+    filters in the body: what it records goes through :func:`own_session`)."""
+    endpoint.__baozu_writes__ = False  # type: ignore[attr-defined]
+    return endpoint
+
+
+def request_writes(request: Request) -> bool:
+    """Whether the request's session may write: by method, unless the route says otherwise."""
+    default = request.method not in SAFE_METHODS
+    return bool(getattr(request.scope.get("endpoint"), "__baozu_writes__", default))
+
+
+# ---- request-scoped sessions --------------------------------------------------------------------
+
+SessionProvider = Callable[[bool], Any]  # writes -> async context manager yielding a Session
+_provider: SessionProvider | None = None
+
+
+def provide_sessions(provider: SessionProvider | None) -> None:
+    """Serve every request's session from ``provider`` (tests: one rolled-back transaction)."""
+    global _provider
+    _provider = provider
+
+
+def _open(writes: bool) -> Any:
+    return _provider(writes) if _provider is not None else database().request_session(writes=writes)
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """Request-scoped session: commit once on success, roll back on any error or when the
+    route asked for it (a page that answered a refusal, :func:`mark_rollback`)."""
     try:
-        session.commit()
-    finally:
-        session.close()
-
-
-def _rollback_and_close(session: Session) -> None:
-    try:
-        session.rollback()
-    finally:
-        session.close()
-
-
-async def get_session() -> AsyncIterator[Session]:
-    """Request-scoped session: commit once on success, roll back on any error.
-
-    An async dependency: creating a session does no I/O, and only the commit (or rollback)
-    goes to a worker thread, saving the event loop two thread hand-offs per request.
-    """
-    session = database().sessions()
-    try:
-        yield session
-        await run_in_threadpool(_commit_and_close, session)
-    except BaseException:
-        await run_in_threadpool(_rollback_and_close, session)
-        raise
-
-
-def get_replica_session() -> Iterator[Session]:
-    """A session on the read replica (or the primary when none is configured), never committed."""
-    with database().read_sessions() as session:
-        try:
+        async with _open(request_writes(request)) as session:
+            request.state.db = session
             yield session
-        finally:
-            session.rollback()
+            if getattr(request.state, "rollback", False):
+                raise _RollBack
+    except _RollBack:
+        pass
+
+
+class _RollBack(Exception):
+    """Internal: unwinds the request's session without committing (caught below)."""
+
+
+def mark_rollback(request: Request) -> None:
+    request.state.rollback = True
 
 
 async def get_read_session(
+        request: Request,
         primary: Annotated[Session, Depends(get_session, scope="function")]) -> AsyncIterator[Session]:
     """Read-only session for auditor queries: the replica when ``BAOZU_DATABASE_READ_URL`` is
     set, otherwise the request's own session (one connection per request, not two)."""
-    if database().read_engine is database().engine:
+    if _provider is not None or not database().has_replica:
         yield primary
         return
-    session = database().read_sessions()
+    async with database().read_only_session() as session:
+        yield session
+
+
+def own_session(*, writes: bool, export: bool = False) -> Any:
+    """A session of its own, outside the request's (an export's snapshot, the audit event
+    recorded before a download starts): an async context manager. Writing through one is
+    for requests whose own session only reads: on SQLite a writing request already holds
+    the process's write gate."""
+    if _provider is not None:
+        return _provider(writes)
+    if writes:
+        return database().request_session(writes=True)
+    return database().read_only_session(export=export)
+
+
+# ---- running sync code ---------------------------------------------------------------------------
+
+@contextmanager
+def await_session(manager: AbstractAsyncContextManager[Session]) -> Iterator[Session]:
+    """Enter an async session manager (:func:`own_session`) from sync code in a greenlet."""
+    session = await_(manager.__aenter__())
     try:
         yield session
-    finally:
-        await run_in_threadpool(_rollback_and_close, session)
+    except BaseException as exc:
+        if not await_(manager.__aexit__(type(exc), exc, exc.__traceback__)):
+            raise
+    else:
+        await_(manager.__aexit__(None, None, None))
+
+
+async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``fn`` in a greenlet: its database calls await on the loop."""
+    return await greenlet_spawn(fn, *args, **kwargs)
+
+
+def offload(fn: Callable[..., T], *args: Any) -> T:
+    """Run CPU-heavy ``fn`` (no database access) on a worker thread when called from a
+    request, so the event loop keeps serving others; elsewhere just call it."""
+    if not in_greenlet():
+        return fn(*args)
+    return await_(anyio.to_thread.run_sync(fn, *args, limiter=_cpu_limiter()))
+
+
+def _cpu_limiter() -> anyio.CapacityLimiter:
+    state = database().state()
+    if state.cpu is None:
+        state.cpu = anyio.CapacityLimiter(get_settings().cpu_threads)
+    return state.cpu

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rules.calendar import CalendarYearMissing
@@ -129,6 +130,16 @@ class TooManyRequests(ProblemError):
 
     def __init__(self, detail: str, *, retry_after: int, **kw: Any) -> None:
         kw.setdefault("headers", {"Retry-After": str(max(1, retry_after))})
+        super().__init__(detail, **kw)
+
+
+class ServiceBusy(ProblemError):
+    """503 with ``Retry-After``: the request could not get the database in time."""
+
+    status, slug, title = 503, "service-unavailable", "服务暂时不可用"
+
+    def __init__(self, detail: str = "当前办理人数较多，请稍后重试", **kw: Any) -> None:
+        kw.setdefault("headers", {"Retry-After": "5"})
         super().__init__(detail, **kw)
 
 
@@ -323,6 +334,11 @@ def install_error_handlers(app: FastAPI) -> None:
                                  "title": "服务暂时不可用", "status": 503,
                                  "detail": "数据库暂时无法访问，请稍后重试"},
                                 {"Retry-After": "5"})
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_exhausted(_: Request, exc: PoolTimeout) -> JSONResponse:
+        log.error("no database connection within BAOZU_DB_POOL_TIMEOUT")
+        return problem_response(ServiceBusy().body(), {"Retry-After": "5"})
 
     @app.exception_handler(DataError)
     async def _data_out_of_range(_: Request, exc: DataError) -> JSONResponse:

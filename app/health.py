@@ -9,7 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import PROJECT_ROOT
@@ -31,17 +31,20 @@ def head_revisions() -> frozenset[str]:
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+def _current_heads(conn: Connection) -> frozenset[str]:
+    return frozenset(MigrationContext.configure(conn).get_current_heads())
+
+
 @router.get("/readyz", response_model=None)
-def readyz() -> dict[str, object] | JSONResponse:
+async def readyz() -> dict[str, object] | JSONResponse:
     try:
-        with database().engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-            current = frozenset(MigrationContext.configure(conn).get_current_heads())
-    except SQLAlchemyError:
+        async with database().state().engine.connect() as conn:
+            current = await conn.run_sync(_current_heads)
+    except (SQLAlchemyError, OSError):
         return problem_response({"type": "/problems/not-ready", "title": "服务未就绪",
                                  "status": 503, "detail": "数据库无法访问"})
     if current != head_revisions():

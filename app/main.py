@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -12,6 +14,7 @@ from app.audit.api import dashboard_router
 from app.audit.api import router as audit_router
 from app.auth.api import router as auth_router
 from app.calendar.api import router as calendar_router
+from app.db import database
 from app.errors import install_error_handlers
 from app.health import router as health_router
 from app.http_hygiene import install as install_http_hygiene
@@ -28,6 +31,12 @@ from app.web.routes import router as pages_router
 API_PREFIX = "/api/v1"
 
 
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    yield
+    await database().adispose()  # close this loop's pooled connections
+
+
 def create_app() -> FastAPI:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = FastAPI(
@@ -37,6 +46,7 @@ def create_app() -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        lifespan=lifespan,
     )
     install_error_handlers(app)
     install_http_hygiene(app)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 
@@ -34,9 +35,11 @@ os.environ["BAOZU_DATABASE_URL"] = TEST_DATABASE_URL
 import pytest  # noqa: E402
 from alembic import command  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import Connection, Engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy.util import greenlet_spawn  # noqa: E402
+from sqlalchemy.util.concurrency import in_greenlet  # noqa: E402
 
 from app import db as app_db  # noqa: E402
 from app.audit.service import SYSTEM  # noqa: E402
@@ -81,24 +84,47 @@ def session(engine: Engine) -> Iterator[Session]:
     connection.close()
 
 
+IN_REQUEST: ContextVar[bool] = ContextVar("IN_REQUEST", default=False)
+
+
+def shared_sessions(session: Session) -> Callable[[bool], AbstractAsyncContextManager[Session]]:
+    """Every request's session is ``session`` (the test's transaction): each request commits
+    to a savepoint of its own, or rolls back to it. A read-only request is refused a write as
+    in production, and a statement that the request path runs outside its greenlet (where the
+    production engine cannot run it) fails the test."""
+
+    @asynccontextmanager
+    async def provide(writes: bool) -> AsyncIterator[Session]:
+        token, was_read_only = IN_REQUEST.set(True), session.info.get("read_only", False)
+        session.info["read_only"] = not writes
+        try:
+            yield session
+            await greenlet_spawn(session.commit)  # releases this request's savepoint
+        except BaseException:
+            await greenlet_spawn(session.rollback)  # back to the savepoint: nothing is kept
+            raise
+        finally:
+            session.info["read_only"] = was_read_only
+            IN_REQUEST.reset(token)
+
+    return provide
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _outside_greenlet(conn: Connection, *_: object) -> None:
+    if IN_REQUEST.get() and not in_greenlet():
+        raise AssertionError("the request path ran a statement outside its greenlet")
+
+
 @pytest.fixture
 def client(session: Session) -> Iterator[TestClient]:
     """The app with every request's session joined to the test's transaction."""
-
-    def request_session() -> Iterator[Session]:
-        try:
-            yield session
-            session.commit()  # releases this request's savepoint
-        except BaseException:
-            session.rollback()  # back to the savepoint: nothing of the request is kept
-            raise
-
-    app.dependency_overrides[app_db.get_session] = request_session
-    app.dependency_overrides[app_db.get_read_session] = request_session
-    app.dependency_overrides[app_db.get_replica_session] = request_session
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
-    app.dependency_overrides.clear()
+    app_db.provide_sessions(shared_sessions(session))
+    try:
+        with TestClient(app, raise_server_exceptions=False) as test_client:
+            yield test_client
+    finally:
+        app_db.provide_sessions(None)
 
 
 @pytest.fixture
@@ -174,24 +200,14 @@ def app_in_one_transaction(engine: Engine, today: date
     session = Session(bind=connection, join_transaction_mode="create_savepoint",
                       expire_on_commit=False)
 
-    def request_session() -> Iterator[Session]:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-    assert not app.dependency_overrides
-    app.dependency_overrides[app_db.get_session] = request_session
-    app.dependency_overrides[app_db.get_read_session] = request_session
+    app_db.provide_sessions(shared_sessions(session))
     try:
         with pytest.MonkeyPatch.context() as mp, \
                 TestClient(app, raise_server_exceptions=False) as client:
             mp.setattr(get_settings(), "today", today)
             yield connection, session, client
     finally:
-        app.dependency_overrides.clear()
+        app_db.provide_sessions(None)
         session.close()
         outer.rollback()
         connection.close()

@@ -7,12 +7,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from fastapi.responses import StreamingResponse
 
 from app.audit import dashboard, exports, service
 from app.audit import leases as lease_search
-from app.audit.exports import XLSX_TYPE, StreamReadSession, StreamWriteSession
+from app.audit.exports import XLSX_TYPE
 from app.audit.schemas import (
     AuditEventPage,
     AuditLeasePage,
@@ -25,10 +25,12 @@ from app.audit.schemas import (
 from app.auth.deps import ReadSessionDep, SessionDep, require
 from app.auth.models import User
 from app.auth.roles import Role
+from app.db import reads_only
 from app.errors import InvalidInput, problem_responses
+from app.routing import api_router
 
-router = APIRouter(prefix="/audit", tags=["审计"])
-dashboard_router = APIRouter(tags=["审计"])
+router = api_router(prefix="/audit", tags=["审计"])
+dashboard_router = api_router(tags=["审计"])
 AUDIT_READERS = (Role.auditor, Role.admin)
 DASHBOARD_READERS = (Role.auditor, Role.admin, Role.office, Role.leader)
 
@@ -105,29 +107,31 @@ EXPORT = problem_responses(401, 403, 422) | {200: {"content": {
 
 
 @router.get("/leases.csv", response_class=StreamingResponse, responses=EXPORT)
-def export_csv(read: StreamReadSession, write: StreamWriteSession,
-               filters: Annotated[LeaseFilterIn, Query()], user: User = require(*AUDIT_READERS),
+def export_csv(session: ReadSessionDep, filters: Annotated[LeaseFilterIn, Query()],
+               user: User = require(*AUDIT_READERS),
                sort: Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"] = "start_on",
                ) -> Any:
     """Every matching lease as CSV, streamed (the 身份证 numbers masked); an audit event records it."""
-    return exports.export_response(read, write, user, _filter(filters), sort, "csv")
+    return exports.export_response(session, user, _filter(filters), sort, "csv")
 
 
 @router.get("/leases.xlsx", response_class=StreamingResponse, responses=EXPORT)
-def export_xlsx(read: StreamReadSession, write: StreamWriteSession,
-                filters: Annotated[LeaseFilterIn, Query()], user: User = require(*AUDIT_READERS),
+def export_xlsx(session: ReadSessionDep, filters: Annotated[LeaseFilterIn, Query()],
+                user: User = require(*AUDIT_READERS),
                 sort: Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"] = "start_on",
                 ) -> Any:
-    return exports.export_response(read, write, user, _filter(filters), sort, "xlsx")
+    """Every matching lease as an XLSX workbook, up to ``XLSX_MAX_ROWS`` rows (larger: CSV)."""
+    return exports.export_response(session, user, _filter(filters), sort, "xlsx")
 
 
 @router.post("/leases/export", response_class=StreamingResponse, responses=EXPORT)
-def export_by_body(read: StreamReadSession, write: StreamWriteSession, data: LeaseExportIn,
+@reads_only
+def export_by_body(session: ReadSessionDep, data: LeaseExportIn,
                    user: User = require(*AUDIT_READERS)) -> Any:
     """Export with the filters in the body; full 身份证 numbers only when asked, with a reason."""
     if data.include_full_id_numbers and not (data.reason and data.reason.strip()):
         raise InvalidInput("导出完整身份证号码须说明理由", field="reason")
-    return exports.export_response(read, write, user, _filter(data, data.tenant_id_number),
+    return exports.export_response(session, user, _filter(data, data.tenant_id_number),
                                    data.sort, data.format, data.include_full_id_numbers,
                                    data.reason)
 

@@ -1,9 +1,19 @@
-"""Lease exports for auditors: CSV streamed as it is read, XLSX written row by row; each is an
-audit event (who, which filters, how many rows, complete or not, full 身份证 numbers and why).
+"""Lease exports for auditors: audited before the first byte, read in a transaction of their own.
 
-Used by the API (``/api/v1/audit/leases.csv`` …) and by the auditor's pages alike. The
-sessions must live until the response is sent: take them as :data:`StreamReadSession` and
-:data:`StreamWriteSession`.
+Used by the API (``/api/v1/audit/leases.csv`` …) and by the auditor's pages alike, from a
+request whose own session only reads. The order of work is what makes every export
+accountable (issue 12):
+
+1. The matching rows are counted (an XLSX over :data:`XLSX_MAX_ROWS` is refused there,
+   pointing to CSV).
+2. ``audit.leases_exported`` — who, which filters, the rows, full 身份证 numbers and why — is
+   committed in a short transaction of its own. If it cannot be recorded the export is
+   refused (503) and nothing is sent.
+3. CSV: the rows stream from a read-only transaction of their own (one snapshot; on
+   PostgreSQL through ``COPY``), never holding a writing session open. When the stream
+   ends, ``audit.leases_export_finished`` records how many rows were sent and whether the
+   export completed. XLSX: the workbook is written (on a worker thread, row by row) before
+   step 2, so its event already records the rows it holds.
 """
 
 from __future__ import annotations
@@ -12,121 +22,135 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
-from fastapi import Depends
-from fastapi.responses import StreamingResponse
+import anyio
+from fastapi.responses import FileResponse, StreamingResponse
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from app import clock
 from app.audit import leases as lease_search
 from app.audit import service
 from app.auth.models import User
-from app.db import get_replica_session, get_session
-from app.errors import InvalidInput
-
-StreamReadSession = Annotated[Session, Depends(get_replica_session, scope="request")]
-StreamWriteSession = Annotated[Session, Depends(get_session, scope="request")]
-XLSX_MAX_ROWS = 1_048_575  # one sheet's limit, after the header row
-
-
-def _csv_stream(read: Session, write: Session, user: User, flt: lease_search.LeaseFilter,
-                sort: Any, full_id_numbers: bool, reason: str | None) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([label for _, label in lease_search.CSV_COLUMNS])
-    yield ("\ufeff" + buffer.getvalue()).encode()
-    rows, complete = 0, False
-    try:
-        if read.get_bind().dialect.name == "postgresql" and not full_id_numbers:
-            for data in lease_search.copy_csv(read, flt, sort=sort):
-                if isinstance(data, int):
-                    rows = data
-                else:
-                    yield data
-            complete = True
-            return
-        chunk: list[list[Any]] = []
-        for cells in lease_search.export_rows(read, flt, sort=sort, full_id_numbers=full_id_numbers):
-            chunk.append(cells)
-            if len(chunk) == 1000:
-                rows += len(chunk)
-                yield _csv_bytes(chunk)
-                chunk = []
-        if chunk:
-            rows += len(chunk)
-            yield _csv_bytes(chunk)
-        complete = True
-    finally:
-        _end_read(read, write)
-        _record_export(write, user, flt, "csv", rows, complete, full_id_numbers, reason)
-
-
-def _end_read(read: Session, write: Session) -> None:
-    """End the export's read transaction before writing its audit event: on SQLite an open
-    reader would keep the writer from committing."""
-    if read is not write:
-        read.rollback()
-
-
-def _csv_bytes(rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode()
-
-
-def _record_export(session: Session, user: User, flt: lease_search.LeaseFilter, fmt: str,
-                   rows: int, complete: bool, full_id_numbers: bool, reason: str | None) -> None:
-    service.record(session, actor=user, action="audit.leases_exported", entity_type="lease_export",
-                   entity_id=fmt, summary={"format": fmt, "filters": flt.summary(), "rows": rows,
-                                           "complete": complete,
-                                           "full_id_numbers": full_id_numbers,
-                                           "reason": reason})
-    session.flush()
-
-
-def export_response(read: Session, write: Session, user: User, flt: lease_search.LeaseFilter, sort: Any,
-            fmt: str, full_id_numbers: bool = False, reason: str | None = None) -> Any:
-    stamp = clock.today().isoformat()
-    if fmt == "csv":
-        return StreamingResponse(
-            _csv_stream(read, write, user, flt, sort, full_id_numbers, reason),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f"attachment; filename=leases-{stamp}.csv"})
-    path, rows = _xlsx_file(read, flt, sort, full_id_numbers)
-    _end_read(read, write)
-    _record_export(write, user, flt, "xlsx", rows, True, full_id_numbers, reason)
-    return StreamingResponse(_file_chunks(path), media_type=XLSX_TYPE,
-                             headers={"Content-Disposition": f"attachment; filename=leases-{stamp}.xlsx"})
-
+from app.db import await_session, offload, own_session, run_sync
+from app.errors import InvalidInput, ServiceBusy
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MAX_ROWS = 100_000  # a workbook is built whole before it is sent; larger slices: CSV
+CSV_CHUNK_ROWS = 1000
+
+
+def export_response(session: Session, user: User, flt: lease_search.LeaseFilter, sort: Any,
+                    fmt: str, full_id_numbers: bool = False, reason: str | None = None) -> Any:
+    """The download (called from a request's greenlet; ``session`` reads)."""
+    stamp = clock.today().isoformat()
+    expected = lease_search.count(session, flt)
+    summary = {"format": fmt, "filters": flt.summary(), "rows": expected,
+               "full_id_numbers": full_id_numbers, "reason": reason}
+    if fmt == "xlsx":
+        if expected > XLSX_MAX_ROWS:
+            raise InvalidInput(f"所选范围共 {expected:,} 条，XLSX 最多 {XLSX_MAX_ROWS:,} 条；"
+                               "请缩小筛选范围，或改为导出 CSV（不限条数）", field="format")
+        path, rows = _xlsx_file(session, flt, sort, full_id_numbers)
+        _record(user, "audit.leases_exported", summary | {"rows": rows, "complete": True})
+        return FileResponse(path, media_type=XLSX_TYPE, filename=f"leases-{stamp}.xlsx",
+                            background=BackgroundTask(os.unlink, path))
+    event_id = _record(user, "audit.leases_exported", summary)
+    return StreamingResponse(
+        _csv_body(user, flt, sort, full_id_numbers, event_id),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename=leases-{stamp}.csv"})
+
+
+def _record(user: User, action: str, summary: dict[str, Any]) -> int:
+    """Commit one audit event in a transaction of its own, before anything is sent."""
+    try:
+        with await_session(own_session(writes=True)) as write:
+            event = service.record(write, actor=user, action=action, entity_type="lease_export",
+                                   entity_id=summary.get("format", "csv"), summary=summary)
+            event_id = event.id
+    except ServiceBusy:
+        raise
+    except Exception as exc:
+        raise ServiceBusy("导出记录无法写入审计日志，本次导出未执行，请稍后重试") from exc
+    return event_id
+
+
+async def _csv_body(user: User, flt: lease_search.LeaseFilter, sort: Any, full_id_numbers: bool,
+                    event_id: int) -> AsyncIterator[bytes]:
+    rows, complete = 0, False
+    try:
+        yield ("\ufeff" + _csv_text([[label for _, label in lease_search.CSV_COLUMNS]])).encode()
+        async with own_session(writes=False, export=True) as read:
+            pieces = await run_sync(_csv_pieces, read, flt, sort, full_id_numbers)
+            try:
+                while (piece := await run_sync(next, pieces, None)) is not None:
+                    if isinstance(piece, int):
+                        rows = piece
+                    else:
+                        yield piece
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await run_sync(pieces.close)
+        complete = True
+    finally:
+        with anyio.CancelScope(shield=True):  # the client may have gone: record it all the same
+            async with own_session(writes=True) as write:
+                await run_sync(service.record, write, actor=user,
+                               action="audit.leases_export_finished", entity_type="audit_event",
+                               entity_id=event_id, summary={"rows": rows, "complete": complete})
+
+
+def _csv_pieces(read: Session, flt: lease_search.LeaseFilter, sort: Any,
+                full_id_numbers: bool) -> Iterator[bytes | int]:
+    """Pieces of CSV, each followed by the running count of rows sent."""
+    if read.get_bind().dialect.name == "postgresql" and not full_id_numbers:
+        yield from lease_search.copy_csv(read, flt, sort=sort)
+        return
+    rows, chunk = 0, []
+    for cells in lease_search.export_rows(read, flt, sort=sort, full_id_numbers=full_id_numbers):
+        chunk.append(cells)
+        if len(chunk) == CSV_CHUNK_ROWS:
+            rows += len(chunk)
+            yield _csv_text(chunk).encode()
+            yield rows
+            chunk = []
+    if chunk:
+        yield _csv_text(chunk).encode()
+        yield rows + len(chunk)
+
+
+def _csv_text(rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
 
 
 def _xlsx_file(read: Session, flt: lease_search.LeaseFilter, sort: Any,
                full_id_numbers: bool) -> tuple[str, int]:
-    """Write the workbook row by row (openpyxl write-only mode) to a temporary file."""
+    """Write the workbook (openpyxl write-only mode) to a temporary file: rows are read here,
+    and appended and saved on a worker thread, a chunk at a time."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("租赁合同")
     sheet.append([label for _, label in lease_search.CSV_COLUMNS])
-    rows = 0
+    rows, chunk = 0, []
     for cells in lease_search.export_rows(read, flt, sort=sort, full_id_numbers=full_id_numbers):
-        if rows == XLSX_MAX_ROWS:
-            raise InvalidInput(f"XLSX 最多 {XLSX_MAX_ROWS} 行，请缩小筛选范围或导出 CSV", field="format")
-        sheet.append(cells)
-        rows += 1
+        chunk.append(cells)
+        if len(chunk) == CSV_CHUNK_ROWS:
+            rows += len(chunk)
+            offload(_append, sheet, chunk)
+            chunk = []
+    rows += len(chunk)
+    offload(_append, sheet, chunk)
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
-    workbook.save(handle.name)
+    offload(workbook.save, handle.name)
     return handle.name, rows
 
 
-def _file_chunks(path: str, size: int = 1 << 16) -> Iterator[bytes]:
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(size):
-                yield chunk
-    finally:
-        os.unlink(path)
+def _append(sheet: Any, rows: list[list[Any]]) -> None:
+    for cells in rows:
+        sheet.append(cells)

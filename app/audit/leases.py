@@ -25,7 +25,6 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
-from psycopg import ClientCursor
 from sqlalchemy import Date, Numeric, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -36,6 +35,7 @@ from app.errors import InvalidInput
 from app.leases.models import Lease, LeaseOccupant, Violation
 from app.leases.service import STATUS_LABELS, masked_name
 from app.personal_data import decrypt_id_number, id_number_digest
+from app.pgcopy import copy_out, literal_sql
 from app.projects.models import Appraisal, Project, Unit
 from rules.art36_37_rent import oldest_valid_appraisal
 from rules.identifiers import mask_id_number
@@ -273,7 +273,6 @@ CSV_COLUMNS = (
 )
 
 
-COPY_CHUNK = 1 << 16
 EXPORT_SETTINGS = ("cursor_tuple_fraction = 1.0", "jit = off", "work_mem = '256MB'")
 
 
@@ -354,26 +353,13 @@ def copy_csv(session: Session, flt: LeaseFilter, *, sort: Sort) -> Iterator[byte
     connection = session.connection()
     for setting in EXPORT_SETTINGS:
         connection.exec_driver_sql(f"SET LOCAL {setting}")
-    compiled = stmt.compile(dialect=connection.dialect).construct_expanded_state(params)
-    driver = connection.connection.driver_connection
-    # COPY takes no bind parameters: psycopg's client-side cursor merges them with the
-    # server's own quoting rules.
-    query = ClientCursor(driver).mogrify(compiled.statement, compiled.parameters)
-    with driver.cursor() as cursor:
-        with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
-            buffer = bytearray()
-            try:
-                for data in copy:  # COPY hands over about a row at a time: send 64 KiB pieces
-                    buffer += data
-                    if len(buffer) >= COPY_CHUNK:
-                        yield bytes(buffer)
-                        buffer.clear()
-            except GeneratorExit:  # the client went away: stop the server mid-COPY
-                driver.cancel_safe()
-                raise
-            if buffer:
-                yield bytes(buffer)
-        yield cursor.rowcount
+    return copy_out(connection, literal_sql(connection, stmt, params))
+
+
+def count(session: Session, flt: LeaseFilter) -> int:
+    """How many leases match ``flt``."""
+    stmt, params = base_statement(flt, clock.today())
+    return session.execute(select(func.count()).select_from(stmt.subquery()), params).scalar_one()
 
 
 def record_person_search(session: Session, user: User, flt: LeaseFilter, rows: int) -> None:

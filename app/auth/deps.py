@@ -18,6 +18,7 @@ from app.auth.security import decode_access_token
 from app.auth.service import load_user
 from app.db import get_read_session, get_session
 from app.errors import Forbidden, NotFound, Unauthorized
+from app.routing import on_loop
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
@@ -39,6 +40,7 @@ def user_from_token(session: Session, token: str | None) -> User:
     return user
 
 
+@on_loop
 def current_user(session: SessionDep, token: Annotated[str | None, Depends(bearer)]) -> User:
     return user_from_token(session, token)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from app.auth.deps import SessionDep, require
 from app.auth.models import User
@@ -13,9 +13,10 @@ from app.auth.roles import Role
 from app.calendar import service
 from app.calendar.schemas import WorkingDaysRead, YearPut, YearRead
 from app.errors import problem_responses
+from app.routing import api_router
 from rules.calendar import YearCalendar
 
-router = APIRouter(prefix="/calendar", tags=["工作日历"])
+router = api_router(prefix="/calendar", tags=["工作日历"])
 YearPath = Annotated[int, Path(ge=1949, le=2200, description="年份")]
 
 

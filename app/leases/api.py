@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from app.auth.deps import CurrentUser, SessionDep, require
 from app.auth.models import User
@@ -25,10 +25,11 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
+from app.routing import api_router
 from app.tenants.schemas import CreditEntry
 
-router = APIRouter(tags=["租赁合同"])
-public = APIRouter(tags=["公开核验"])
+router = api_router(tags=["租赁合同"])
+public = api_router(tags=["公开核验"])
 WRITE = problem_responses(401, 403, 404, 409, 422)
 READ = problem_responses(401, 404)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from app import clock
 from app.auth.deps import CurrentUser, SessionDep, require
 from app.auth.models import User
 from app.auth.roles import Role
+from app.db import offload
 from app.documents.pdf import render_certificate_pdf, render_notice_pdf
 from app.errors import NotFound, problem_responses
 from app.projects import documents, review, service
@@ -42,11 +43,12 @@ from app.projects.schemas import (
     WithdrawIn,
 )
 from app.projects.status import ProjectStatus
+from app.routing import api_router
 from app.web.templating import templates
 from rules.project_facts import BuildingType, ConstructionMethod, Granularity, SourcingChannel, UnitKind
 
-router = APIRouter(tags=["项目认定"])
-public = APIRouter(tags=["公开核验"])
+router = api_router(tags=["项目认定"])
+public = api_router(tags=["公开核验"])
 
 WRITE = problem_responses(401, 403, 404, 409, 422)
 READ = problem_responses(401, 404)
@@ -247,7 +249,7 @@ def notice_html(request: Request, session: SessionDep, user: CurrentUser,
             responses=READ | PDF)
 def notice_pdf(session: SessionDep, user: CurrentUser, project_id: int) -> Response:
     found, project = _notice_of(session, user, project_id)
-    pdf = render_notice_pdf(documents.notice_document(found, project))
+    pdf = offload(render_notice_pdf, documents.notice_document(found, project))
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f"inline; filename=notice-{project.id}.pdf"})
 
@@ -265,7 +267,8 @@ def _certificate(session: SessionDep, number: str) -> Any:
             responses=problem_responses(404) | PDF)
 def certificate_pdf(session: SessionDep, number: str) -> Response:
     """The certificate (附件3) as PDF, with a QR code to its verification page."""
-    pdf = render_certificate_pdf(documents.certificate_document(_certificate(session, number)))
+    pdf = offload(render_certificate_pdf,
+                  documents.certificate_document(_certificate(session, number)))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=certificate-{number}.pdf"})
 

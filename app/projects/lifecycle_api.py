@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from app import clock
 from app.auth.deps import CurrentUser, SessionDep, require, require_department
@@ -43,9 +43,10 @@ from app.projects.lifecycle_schemas import (
     UnitsSummary,
 )
 from app.projects.service import get_project
+from app.routing import api_router
 
-router = APIRouter(tags=["认定后管理"])
-public = APIRouter(tags=["公开核验"])
+router = api_router(tags=["认定后管理"])
+public = api_router(tags=["公开核验"])
 
 WRITE = problem_responses(401, 403, 404, 409, 422)
 READ = problem_responses(401, 404)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.auth.models import User
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.pgcopy import copy_in
 from app.projects.models import Project, Unit
 from app.projects.service import get_project, require_status, transition
 from app.projects.status import IN_OPERATION, ProjectStatus
@@ -72,12 +73,7 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     if connection.dialect.name != "postgresql":
         session.execute(insert(table), rows)
         return
-    columns = list(rows[0])
-    driver = connection.connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(
-            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
+    copy_in(connection, table, rows, list(rows[0]))
 
 
 def _refuse_rows(decision: Decision) -> None:

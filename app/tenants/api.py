@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi import File, Query, UploadFile, status
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app import clock
 from app.auth.deps import CurrentUser, SessionDep, require
 from app.auth.models import Organization, User
 from app.auth.roles import Role
+from app.db import run_sync
 from app.errors import NotFound, problem_responses
 from app.leases import service as leases
 from app.leases.models import TenantNotice
+from app.routing import api_router
 from app.tenants import applications, lottery, registry, service
 from app.tenants.schemas import (
     ApplicationIn,
@@ -35,8 +38,8 @@ from app.tenants.schemas import (
 )
 from rules.art22_housing_fund import housing_fund_eligibility
 
-router = APIRouter(tags=["承租人与申请"])
-public = APIRouter(tags=["公开核验"])
+router = api_router(tags=["承租人与申请"])
+public = api_router(tags=["公开核验"])
 WRITE = problem_responses(401, 403, 404, 409, 422)
 READ = problem_responses(401, 404)
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -128,8 +131,13 @@ async def import_properties(session: SessionDep, file: Annotated[UploadFile, Fil
                             user: User = require(Role.admin)) -> dict[str, Any]:
     """CSV ``id_number,address,district,acquired_on`` from 不动产登记; all rows or none."""
     content = await _read_csv(file)
+    return await run_sync(_import_properties, session, user, file.filename, content)
+
+
+def _import_properties(session: Session, user: User, filename: str | None,
+                       content: bytes) -> dict[str, Any]:
     rows = registry.parse_properties(content)
-    batch = registry.store(session, kind="properties", filename=file.filename or "properties.csv",
+    batch = registry.store(session, kind="properties", filename=filename or "properties.csv",
                            content=content, rows=rows, actor=user)
     started = leases.transitions_from_registry(session, user, batch.id)
     return {"id": batch.id, "kind": batch.kind, "filename": batch.filename, "rows": batch.rows,
@@ -142,9 +150,14 @@ async def import_public_rental(session: SessionDep, file: Annotated[UploadFile, 
                                user: User = require(Role.admin)) -> dict[str, Any]:
     """CSV ``id_number,qualified,receiving`` from 住房保障; all rows or none."""
     content = await _read_csv(file)
+    return await run_sync(_import_public_rental, session, user, file.filename, content)
+
+
+def _import_public_rental(session: Session, user: User, filename: str | None,
+                          content: bytes) -> dict[str, Any]:
     rows = registry.parse_public_rental(content)
     batch = registry.store(session, kind="public_rental",
-                           filename=file.filename or "public_rental.csv", content=content, rows=rows,
+                           filename=filename or "public_rental.csv", content=content, rows=rows,
                            actor=user)
     return {"id": batch.id, "kind": batch.kind, "filename": batch.filename, "rows": batch.rows}
 

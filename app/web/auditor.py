@@ -13,19 +13,17 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from app import clock
 from app.audit import dashboard, exports
 from app.audit import leases as lease_search
 from app.audit import service as audit
-from app.audit.exports import StreamReadSession, StreamWriteSession
 from app.audit.schemas import LeaseFilterIn, LeaseSearchIn
 from app.auth.deps import ReadSessionDep, SessionDep
 from app.auth.models import User
 from app.auth.roles import Role
 from app.errors import InvalidInput, ProblemError
-from app.web.core import page_router, render, require
+from app.web.core import Form, page_router, render, require
 from app.web.forms import FormState
 from rules.params import value_at
 
@@ -121,12 +119,12 @@ def leases(request: Request, session: ReadSessionDep, cursor: str | None = None,
 
 
 @router.post("/auditor/leases", name="auditor_leases_by_id_number")
-async def leases_by_id_number(request: Request, session: ReadSessionDep, write: SessionDep,
-                              user: User = AUDIT_READERS) -> Response:
+def leases_by_id_number(request: Request, session: ReadSessionDep, write: SessionDep, form: Form,
+                        user: User = AUDIT_READERS) -> Response:
     """Find a person's leases: the 身份证 number travels in the form body, never in a URL.
 
     The number is not echoed back into the page: a re-rendered form starts empty."""
-    number = str((await request.form()).get("tenant_id_number") or "").strip()
+    number = str(form.get("tenant_id_number") or "").strip()
     g = FormState()
     page: dict[str, Any] = {"items": [], "next_cursor": None}
     try:
@@ -139,33 +137,30 @@ async def leases_by_id_number(request: Request, session: ReadSessionDep, write: 
             g.detail = "请更正下列标出的内容后再提交。"
         else:
             flt = lease_search.LeaseFilter(tenant_id_number=asked.tenant_id_number)
-            page = await run_in_threadpool(lease_search.search, session, flt, sort="start_on",
-                                           cursor=None, limit=asked.limit)
+            page = lease_search.search(session, flt, sort="start_on", cursor=None,
+                                       limit=asked.limit)
             page["next_cursor"] = None
-            await run_in_threadpool(lease_search.record_person_search, write, user, flt,
-                                    len(page["items"]))
+            lease_search.record_person_search(write, user, flt, len(page["items"]))
     return _render_leases(request, FormState(), page, searched=True, by_id_number=g)
 
 
-def _download(request: Request, read: Session, write: Session, user: User, fmt: str) -> Response:
+def _download(request: Request, session: Session, user: User, fmt: str) -> Response:
     f, filters = _lease_query(request)
     if filters is None:
         raise InvalidInput("；".join(f.errors.values()))
-    return exports.export_response(read, write, user,
+    return exports.export_response(session, user,
                                    lease_search.LeaseFilter.of(filters.model_dump()), _sort(f), fmt)
 
 
 @router.get("/auditor/leases.csv", name="auditor_leases_csv")
-def leases_csv(request: Request, read: StreamReadSession, write: StreamWriteSession,
-               user: User = AUDIT_READERS) -> Response:
-    """The current slice as CSV (身份证 masked), streamed; an audit event records it."""
-    return _download(request, read, write, user, "csv")
+def leases_csv(request: Request, session: ReadSessionDep, user: User = AUDIT_READERS) -> Response:
+    """The current slice as CSV (身份证 masked), streamed; an audit event records it first."""
+    return _download(request, session, user, "csv")
 
 
 @router.get("/auditor/leases.xlsx", name="auditor_leases_xlsx")
-def leases_xlsx(request: Request, read: StreamReadSession, write: StreamWriteSession,
-                user: User = AUDIT_READERS) -> Response:
-    return _download(request, read, write, user, "xlsx")
+def leases_xlsx(request: Request, session: ReadSessionDep, user: User = AUDIT_READERS) -> Response:
+    return _download(request, session, user, "xlsx")
 
 
 def bars(rows: list[tuple[str, float]], *, width: int = 560, bar: int = 22) -> dict[str, Any]:

@@ -43,7 +43,6 @@ import jwt
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -54,7 +53,9 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.service import load_user
 from app.config import get_settings
+from app.db import mark_rollback
 from app.errors import Forbidden, ProblemError
+from app.routing import DbRoute, on_loop
 from app.web.templating import templates
 
 log = logging.getLogger("baozu.web")
@@ -198,9 +199,9 @@ class LoginRequired(Exception):
     """Raised by a page that needs a login: :class:`PageRoute` redirects to the login page."""
 
 
+@on_loop
 def optional_user(request: Request, session: SessionDep) -> User | None:
     """The logged-in user, or None; a revoked or expired session becomes anonymous again."""
-    request.state.db = session
     ws = web_session(request)
     if ws.user_id is None:
         return None
@@ -215,7 +216,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def current_user(user: OptionalUser) -> User:
+async def current_user(user: OptionalUser) -> User:
     if user is None:
         raise LoginRequired
     return user
@@ -228,7 +229,7 @@ def require(*roles: Role) -> Any:
     """A dependency: the logged-in user if their role is one of ``roles`` (else 403)."""
     allowed = frozenset(roles)
 
-    def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> User:
         if user.role not in allowed:
             raise Forbidden("当前角色无权访问此页面")
         return user
@@ -239,7 +240,7 @@ def require(*roles: Role) -> Any:
 def require_department(code: str) -> Any:
     """A dependency: a reviewer of the department ``code`` (市住建局 zhujian, 市发改委 fagai)."""
 
-    def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> User:
         if user.role != Role.department or user.department is None or user.department.code != code:
             raise Forbidden("只有相应职能部门可以访问此页面")
         return user
@@ -297,12 +298,8 @@ def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
 
 
 def _rollback(request: Request) -> None:
-    session: Session | None = getattr(request.state, "db", None)
-    if session is not None:
-        try:
-            session.rollback()
-        except Exception:  # pragma: no cover - the connection may be gone
-            log.warning("rollback after a page error failed", exc_info=True)
+    """The request's session rolls back instead of committing (it ends after the page)."""
+    mark_rollback(request)
 
 
 def _finish(request: Request, response: Response) -> Response:
@@ -339,7 +336,7 @@ async def _csrf_ok(request: Request, ws: WebSession) -> bool:
     return isinstance(sent, str) and hmac.compare_digest(sent, csrf_token(ws))
 
 
-class PageRoute(APIRoute):
+class PageRoute(DbRoute):
     """The route class of every page: session, CSRF on POST, errors as pages (module doc)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -69,12 +69,12 @@ def test_database_going_away_answers_503_then_recovers(pg_database, today) -> No
             if statement.lstrip().upper().startswith("INSERT INTO PROJECT "):
                 proxy.cut()
 
-        event.listen(db.engine, "before_cursor_execute", cut_before_insert)
+        event.listen(Engine, "before_cursor_execute", cut_before_insert)  # the request path's engine
         try:
             assert_unavailable(client.post("/api/v1/projects", json=application(name="中途断开"),
                                            headers=headers))
         finally:
-            event.remove(db.engine, "before_cursor_execute", cut_before_insert)
+            event.remove(Engine, "before_cursor_execute", cut_before_insert)
 
         # 2. while it is gone: reads, writes and logins answer 503, never 500
         assert_unavailable(client.get("/api/v1/auth/me", headers=headers))
