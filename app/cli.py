@@ -104,11 +104,17 @@ def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
     reload: Annotated[bool, typer.Option(help="代码改动时自动重启（开发用）")] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, envvar="WEB_CONCURRENCY",
+        help="工作进程数（每个进程各有数据库连接池，见 docs/concurrency.md）")] = 1,
 ) -> None:
-    """启动 Web 服务。"""
+    """启动 Web 服务（uvloop + httptools）。"""
     import uvicorn
 
-    uvicorn.run("app.main:app", host=host, port=port, reload=reload, proxy_headers=True)
+    if reload and workers > 1:
+        fail("--reload 只能与单个工作进程一起使用")
+    uvicorn.run("app.main:app", host=host, port=port, reload=reload, workers=workers,
+                proxy_headers=True, loop="uvloop", http="httptools")
 
 
 @cli.command("seed-demo")

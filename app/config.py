@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     # workers and hosts): connections kept open, extra ones allowed under a burst, and how long
     # a request waits for one before it is answered 503 (seconds).
     db_pool_size: int = Field(default=10, ge=1, le=1000)
-    db_max_overflow: int = Field(default=5, ge=0, le=1000)
+    db_max_overflow: int = Field(default=0, ge=0, le=1000)
     db_pool_timeout: float = Field(default=30.0, gt=0)
     # SQLite: how long a writer waits for another process's write lock (milliseconds).
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)

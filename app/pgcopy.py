@@ -2,7 +2,7 @@
 
 The request path's connections are psycopg's async ones (awaited from the request's
 greenlet); the command line's and the tests' are blocking ones. psycopg's two APIs are the
-same but for ``await``: :func:`_wait` bridges them, so each function here serves both.
+same but for ``await``: :func:`driver_result` bridges them, so each function here serves both.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ from sqlalchemy import Select, Table
 from sqlalchemy.engine import Connection
 from sqlalchemy.util import await_
 
+from app.db import driver_result
+
 CHUNK = 1 << 16
-
-
-def _wait(value: Any) -> Any:
-    return await_(value) if inspect.isawaitable(value) else value
 
 
 def _driver(connection: Connection) -> Any:
@@ -61,10 +59,10 @@ def copy_out(connection: Connection, query: str) -> Iterator[bytes | int]:
     cursor = driver.cursor()
     manager = cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)")
     is_async = hasattr(manager, "__aenter__")
-    copy = _wait(manager.__aenter__()) if is_async else manager.__enter__()
+    copy = driver_result(manager.__aenter__()) if is_async else manager.__enter__()
     buffer, failure = bytearray(), None
     try:
-        while data := _wait(copy.read()):  # about a row at a time: send larger pieces
+        while data := driver_result(copy.read()):  # about a row at a time: send larger pieces
             buffer += data
             if len(buffer) >= CHUNK:
                 yield bytes(buffer)
@@ -73,12 +71,12 @@ def copy_out(connection: Connection, query: str) -> Iterator[bytes | int]:
             yield bytes(buffer)
     except GeneratorExit as exc:  # the client went away: stop the server mid-COPY
         failure = exc
-        _wait(driver.cancel_safe())
+        driver_result(driver.cancel_safe())
         raise
     finally:
         exit_args = (type(failure), failure, None) if failure else (None, None, None)
         try:
-            _wait(manager.__aexit__(*exit_args)) if is_async else manager.__exit__(*exit_args)
+            driver_result(manager.__aexit__(*exit_args)) if is_async else manager.__exit__(*exit_args)
         except Exception:
             if failure is None:
                 raise

@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.security import decode_access_token
-from app.auth.service import load_user
+from app.auth.service import load_principal
 from app.db import get_read_session, get_session
 from app.errors import Forbidden, NotFound, Unauthorized
 from app.routing import on_loop
@@ -34,7 +34,7 @@ def user_from_token(session: Session, token: str | None) -> User:
         user_id, version = int(claims["sub"]), int(claims["ver"])
     except (jwt.InvalidTokenError, ValueError, KeyError):
         raise Unauthorized("登录凭证无效或已过期，请重新登录") from None
-    user = load_user(session, user_id)
+    user = load_principal(session, user_id)
     if user is None or not user.is_active or user.token_version != version:
         raise Unauthorized("登录凭证已失效，请重新登录")
     return user
@@ -92,3 +92,10 @@ def get_visible(session: Session, model: type[T], object_id: object, user: User,
 
 
 ScopeFilter = Callable[[User], ColumnElement[bool]]
+
+
+def scope_key(user: User) -> tuple[Any, ...]:
+    """What ``visible_to(user)`` depends on: statements built for one key serve every user
+    with it (role, organisation, department)."""
+    return (user.role, user.organization_id, user.department_id,
+            user.department.code if user.department is not None else None)

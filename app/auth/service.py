@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 
 from app import clock
@@ -17,6 +19,7 @@ from app.auth.roles import DEPARTMENT_ROLES, ORGANIZATION_ROLES, Role
 from app.auth.schemas import OrganizationCreate, RegisterRequest, UserCreate
 from app.auth.security import hash_password, is_common_password, verify_password
 from app.config import get_settings
+from app.db import fetch_rows
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation, TooManyRequests, Unauthorized
 from app.personal_data import decrypt_id_number, encrypt_id_number, id_number_digest
 from rules.identifiers import check_id_number, check_uscc, mask_id_number, normalize_uscc
@@ -24,11 +27,43 @@ from rules.identifiers import check_id_number, check_uscc, mask_id_number, norma
 log = logging.getLogger("baozu.auth")
 
 Actor = User | SystemActor
+T = TypeVar("T")
 
 
 def load_user(session: Session, user_id: int) -> User | None:
     return session.scalar(select(User).where(User.id == user_id)
                           .options(joinedload(User.organization), joinedload(User.department)))
+
+
+_USER, _ORG, _DEP = (list(m.__table__.columns) for m in (User, Organization, Department))
+_PRINCIPAL = (select(*_USER, *_ORG, *_DEP)
+              .outerjoin(Organization, Organization.id == User.organization_id)
+              .outerjoin(Department, Department.id == User.department_id)
+              .where(User.id == bindparam("user_id")))
+
+
+def load_principal(session: Session, user_id: int) -> User | None:
+    """The account behind a request, with its organisation and department, as
+    :func:`load_user` gives it but read in one lean statement (``fetch_rows``) and built
+    here: it runs on every authenticated request."""
+    if session.identity_map:  # not the first read of the request: the ORM keeps identities
+        return load_user(session, user_id)
+    rows = fetch_rows(session, _PRINCIPAL, {"user_id": user_id})
+    if not rows:
+        return None
+    row, n, m = rows[0], len(_USER), len(_USER) + len(_ORG)
+    user = _build(User, _USER, row[:n])
+    user.organization = _build(Organization, _ORG, row[n:m]) if row[n] is not None else None
+    user.department = _build(Department, _DEP, row[m:]) if row[m] is not None else None
+    for obj in (user, user.organization, user.department):
+        if obj is not None:
+            make_transient_to_detached(obj)  # as loaded: nothing to write
+    session.add(user)  # persistent and clean, as if the ORM had loaded it
+    return user
+
+
+def _build(model: type[T], columns: list[Any], values: Sequence[Any]) -> T:
+    return model(**{c.key: v for c, v in zip(columns, values, strict=True)})
 
 
 def find_user(session: Session, username: str) -> User:

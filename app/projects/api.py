@@ -206,8 +206,7 @@ def checks(session: SessionDep, user: CurrentUser, project_id: int) -> dict[str,
             responses=problem_responses(401, 404, 422))
 def project_clock(session: SessionDep, user: CurrentUser, project_id: int) -> dict[str, Any]:
     """10 working days from acceptance, suspended while materials are awaited."""
-    project = service.get_project(session, user, project_id, load=review.CLOCK_LOAD)
-    return review.clock_view(session, project)
+    return review.project_clock(session, user, project_id)
 
 
 @router.get("/review-queue", response_model=list[QueueItem], responses=problem_responses(401, 403))

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app import clock
+from app.auth.deps import scope_key
 from app.auth.models import User
 from app.calendar.service import work_calendar
-from app.projects.models import Project, ReviewDispatch
+from app.db import fetch_rows
+from app.errors import NotFound
+from app.projects.models import MaterialRequest, Project, ReviewDispatch
 from app.projects.status import DECIDED, IN_QUEUE, ProjectStatus
 from rules.art24_review_clock import ClockState, Suspension, review_clock
 from rules.calendar import CalendarYearMissing
@@ -29,16 +33,54 @@ def suspensions(project: Project) -> list[Suspension]:
 
 def clock_state(session: Session, project: Project) -> ClockState | None:
     """The clock of an accepted project, or None before acceptance."""
-    if project.accepted_on is None:
+    return _clock(session, project.accepted_on, project.decided_on or project.withdrawn_on,
+                  suspensions(project))
+
+
+def _clock(session: Session, accepted_on: date | None, ended: date | None,
+           suspended: list[Suspension]) -> ClockState | None:
+    if accepted_on is None:
         return None
-    ended = project.decided_on or project.withdrawn_on
-    return review_clock(work_calendar(session), project.accepted_on,
-                        max(clock.today(), ended or project.accepted_on),
-                        suspensions(project), decided_on=ended)
+    return review_clock(work_calendar(session), accepted_on,
+                        max(clock.today(), ended or accepted_on), suspended, decided_on=ended)
 
 
 def clock_view(session: Session, project: Project) -> dict[str, Any]:
-    state = clock_state(session, project)
+    return _view(clock_state(session, project))
+
+
+_CLOCK_BY_SCOPE: dict[tuple[Any, ...], Select[Any]] = {}
+
+
+def _clock_statement(user: User) -> Select[Any]:
+    """The clock's one statement (the dates and the requests for materials, within what
+    ``user`` may see), built once per scope and kept: a hot read (``fetch_rows``)."""
+    key = scope_key(user)
+    stmt = _CLOCK_BY_SCOPE.get(key)
+    if stmt is None:
+        if len(_CLOCK_BY_SCOPE) >= 4096:
+            _CLOCK_BY_SCOPE.clear()
+        stmt = _CLOCK_BY_SCOPE[key] = (
+            select(Project.accepted_on, Project.decided_on, Project.withdrawn_on,
+                   MaterialRequest.requested_on, MaterialRequest.supplemented_on)
+            .outerjoin(MaterialRequest, and_(MaterialRequest.project_id == Project.id,
+                                             MaterialRequest.stage == "review"))
+            .where(Project.id == bindparam("project_id"), Project.visible_to(user)))
+    return stmt
+
+
+def project_clock(session: Session, user: User, project_id: int) -> dict[str, Any]:
+    """The clock of a project ``user`` may see (404 otherwise), from only the columns it needs:
+    one statement for the dates and the requests for materials."""
+    rows = fetch_rows(session, _clock_statement(user), {"project_id": project_id})
+    if not rows:
+        raise NotFound("未找到该项目")
+    accepted_on, decided_on, withdrawn_on = rows[0][:3]
+    return _view(_clock(session, accepted_on, decided_on or withdrawn_on,
+                        [Suspension(r[3], r[4]) for r in rows if r[3] is not None]))
+
+
+def _view(state: ClockState | None) -> dict[str, Any]:
     if state is None:
         limit = value_at("review_working_days", clock.today())
         return {"accepted_on": None, "deadline": None, "working_days_elapsed": 0,

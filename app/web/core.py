@@ -51,7 +51,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.auth.deps import SessionDep
 from app.auth.models import User
 from app.auth.roles import Role
-from app.auth.service import load_user
+from app.auth.service import load_principal
 from app.config import get_settings
 from app.db import mark_rollback
 from app.errors import Forbidden, ProblemError
@@ -205,7 +205,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     ws = web_session(request)
     if ws.user_id is None:
         return None
-    user = load_user(session, ws.user_id)
+    user = load_principal(session, ws.user_id)
     if user is None or not user.is_active or user.token_version != ws.version:
         start_session(request, WebSession.anonymous())
         return None
