@@ -5,7 +5,9 @@ the auditor asks for running leases that started since 2024-01-01 in that distri
 (three filters), sorted by start date, and follows ``next_cursor`` for ten pages; that
 sequence runs five times through the API (a real uvicorn server on loopback, bearer token,
 JSON), and the identical statements — same SQL text, same parameters — run directly with
-psycopg on one connection. The figure is API latency over SQL latency.
+psycopg on one connection, prepared, with the planner setting the service uses for them
+(``join_collapse_limit = 1``: planning the seven-relation join otherwise costs ~6 ms of
+~7): the best this SQL does. The figure is API latency over SQL latency.
 
     .venv/bin/python -m bench.lease_search --url postgresql+psycopg://postgres@127.0.0.1:5432/baozu_bench
 """
@@ -62,13 +64,14 @@ def sql_run(url: str, walked: list[tuple[str, str | None]]) -> list[float]:
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     samples = []
     with psycopg.connect(dsn) as conn:
+        conn.execute("SET join_collapse_limit = 1")
         for district, cursor in walked:
             flt = LeaseFilter(district=district, status=("active",), start_from=date(2024, 1, 1))
             stmt, params = page_statement(flt, sort="start_on", cursor=cursor, limit=50,
                                           on=date.today())
             state = stmt.compile(dialect=dialect).construct_expanded_state(params)
             started = time.perf_counter()
-            rows = conn.execute(state.statement, state.parameters).fetchall()
+            rows = conn.execute(state.statement, state.parameters, prepare=True).fetchall()
             samples.append(time.perf_counter() - started)
             assert rows
     return samples
@@ -89,7 +92,7 @@ def main() -> None:
     print(f"API : median {statistics.median(api) * ms:.1f} ms, p95 {pct(api, 0.95) * ms:.1f} ms")
     print(f"SQL : median {statistics.median(sql) * ms:.1f} ms, p95 {pct(sql, 0.95) * ms:.1f} ms")
     print(f"ratio API/SQL: median {statistics.median(api) / statistics.median(sql):.2f}×, "
-          f"p95 {pct(api, 0.95) / pct(sql, 0.95):.2f}× (target ≤ 2×; API p95 target < 50 ms)")
+          f"p95 {pct(api, 0.95) / pct(sql, 0.95):.2f}× (targets: ≤ 2×, API p95 ≤ 10 ms)")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, aliased
 from app import clock
 from app.audit import service as audit
 from app.auth.models import Organization, User
+from app.db import fetch_rows
 from app.errors import InvalidInput
 from app.leases.models import Lease, LeaseOccupant, Violation
 from app.leases.service import STATUS_LABELS, masked_name
@@ -254,10 +255,16 @@ def row_view(row: Any, *, full_id_number: bool = False) -> dict[str, Any]:
     }
 
 
+# A page joins seven relations; PostgreSQL's search for the best join order took ~6 ms of
+# planning for ~1 ms of execution. The statement is written lease-first (the keyset index
+# drives it), so the planner keeps the written order: planning falls to ~0.5 ms.
+SEARCH_PLANNER = ("join_collapse_limit = 1",)
+
+
 def search(session: Session, flt: LeaseFilter, *, sort: Sort, cursor: str | None,
            limit: int) -> dict[str, Any]:
     stmt, params = page_statement(flt, sort=sort, cursor=cursor, limit=limit, on=clock.today())
-    rows = session.execute(stmt, params).all()
+    rows = fetch_rows(session, stmt, params, named=True, planner=SEARCH_PLANNER)
     return {"items": [row_view(r) for r in rows],
             "next_cursor": encode_cursor(sort, rows[-1]) if len(rows) == limit else None}
 
