@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +34,11 @@ API_PREFIX = "/api/v1"
 
 @asynccontextmanager
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    # What start-up built (routes, models, templates, compiled statements) lives as long as
+    # the process: keep it out of the garbage collector's full passes, which otherwise stall
+    # the loop for tens of milliseconds now and then (the p99 of every request).
+    gc.collect()
+    gc.freeze()
     yield
     await database().adispose()  # close this loop's pooled connections
 
