@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rules.decision import Decision, Finding
-from rules.params import value_at
+from rules.params import parameter, value_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,23 @@ def listing_state(completed_on: date, listed_on: date | None, today: date) -> Li
         return ListingState(completed_on, due_on, None, overdue=today > due_on, on_time=None)
     late = listed_on > due_on
     return ListingState(completed_on, due_on, listed_on, overdue=late, on_time=not late)
+
+
+def overdue_completion_ranges(today: date) -> list[tuple[date, date]]:
+    """The completion dates for which a listing not yet entered is overdue on ``today``, as
+    half-open ranges ``[start, end)``: exactly the ``completed_on`` for which
+    ``listing_state(completed_on, None, today).overdue`` holds, so a query over many projects
+    can select them (overdue ⇔ completed_on + days < today, the days in force on completed_on).
+    """
+    values = parameter("listing_days_after_completion").values
+    ranges = []
+    for i, dated in enumerate(values):
+        end = today - timedelta(days=dated.value)
+        if i + 1 < len(values):
+            end = min(end, values[i + 1].since)
+        if dated.since < end:
+            ranges.append((dated.since, end))
+    return ranges
 
 
 def check_completion_date(completed_on: date, today: date) -> Decision:

@@ -13,7 +13,7 @@ from app.leases.models import ACTIVE, Lease
 from app.projects import exits, review
 from app.projects.models import Appraisal, Project, Unit
 from app.projects.status import IN_OPERATION, ProjectStatus
-from app.projects.units import listing_queue
+from app.projects.units import late_listings
 from rules.art36_37_rent import oldest_valid_appraisal
 
 # Rent as a share of its cap (area × filed standard): upper bounds of the buckets.
@@ -40,8 +40,7 @@ def stats(session: Session, viewer: Any) -> dict[str, Any]:
         select(func.count(Project.id)).outerjoin(latest, latest.c.project_id == Project.id)
         .where(Project.status.in_([s.value for s in IN_OPERATION]),
                (latest.c.on.is_(None)) | (latest.c.on < oldest_valid_appraisal(today)))) or 0
-    listings = sum(1 for item in listing_queue(session, viewer) if item["overdue"]
-                   and item["listed_on"] is None)
+    listings = late_listings(session, viewer)
     review_stats = review.stats(session)
     return {
         "on": today,
@@ -51,6 +50,6 @@ def stats(session: Session, viewer: Any) -> dict[str, Any]:
                   "occupancy": round(leased / (published + leased), 4) if published + leased else None},
         "rent_to_cap": rent_to_cap,
         "overdue": {"reviews": review_stats["open_overdue"], "listings": listings,
-                    "exit_decisions": sum(1 for r in exits.queue(session) if r["overdue"]),
+                    "exit_decisions": exits.overdue_pending(session),
                     "reappraisals": reappraisals},
     }

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request, Response, status
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
 from app.auth import service
 from app.auth.deps import CurrentUser, SessionDep, get_visible, require
@@ -26,6 +25,7 @@ from app.auth.schemas import (
 )
 from app.auth.security import create_access_token
 from app.errors import ProblemError, problem_response, problem_responses
+from app.paging import PageParams
 from app.routing import api_router
 
 router = api_router(tags=["账号与单位"])
@@ -88,16 +88,20 @@ def logout(session: SessionDep, user: CurrentUser) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/departments", response_model=list[DepartmentRead], responses=problem_responses(401))
-def list_departments(session: SessionDep, _: CurrentUser) -> list[Department]:
-    return list(session.scalars(select(Department).order_by(Department.id)))
+@router.get("/departments", response_model=list[DepartmentRead],
+            responses=problem_responses(401, 422))
+def list_departments(session: SessionDep, _: CurrentUser, page: PageParams) -> list[Department]:
+    """The departments of annex 1, in their order (paged by id, like every list)."""
+    return page.respond(service.departments_page(session, cursor=page.cursor, limit=page.limit))
 
 
 @router.get("/organizations", response_model=list[OrganizationRead],
-            responses=problem_responses(401))
-def list_organizations(session: SessionDep, user: CurrentUser) -> list[Organization]:
-    stmt = select(Organization).where(Organization.visible_to(user)).order_by(Organization.id)
-    return list(session.scalars(stmt))
+            responses=problem_responses(401, 422))
+def list_organizations(session: SessionDep, user: CurrentUser,
+                       page: PageParams) -> list[Organization]:
+    """The organisations the caller may see, oldest first (paged by id)."""
+    return page.respond(service.organizations_page(session, user, cursor=page.cursor,
+                                                   limit=page.limit))
 
 
 @router.get("/organizations/{organization_id}", response_model=OrganizationRead,
@@ -113,9 +117,11 @@ def create_organization(session: SessionDep, data: OrganizationCreate,
     return service.create_organization(session, actor=user, data=data)
 
 
-@router.get("/users", response_model=list[UserRead], responses=problem_responses(401, 403))
-def list_users(session: SessionDep, user: User = require(Role.admin)) -> list[dict[str, object]]:
-    return [service.user_view(u) for u in service.list_users(session)]
+@router.get("/users", response_model=list[UserRead], responses=problem_responses(401, 403, 422))
+def list_users(session: SessionDep, page: PageParams,
+               user: User = require(Role.admin)) -> list[dict[str, object]]:
+    """Every account, oldest first (paged by id)."""
+    return page.respond(service.users_page(session, cursor=page.cursor, limit=page.limit))
 
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED,

@@ -21,6 +21,7 @@ from app.auth.security import hash_password, is_common_password, verify_password
 from app.config import get_settings
 from app.db import fetch_rows
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation, TooManyRequests, Unauthorized
+from app.paging import Page, keyset, mapped
 from app.personal_data import decrypt_id_number, encrypt_id_number, id_number_digest
 from rules.identifiers import check_id_number, check_uscc, mask_id_number, normalize_uscc
 
@@ -75,9 +76,30 @@ def find_user(session: Session, username: str) -> User:
     return user
 
 
-def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.id).options(
-        joinedload(User.organization), joinedload(User.department))))
+def users_page(session: Session, *, cursor: int | None, limit: int, role: str | None = None,
+               staff_only: bool = False) -> Page[dict[str, object]]:
+    """Accounts, oldest first (keyset by id), as :func:`user_view` shows them; ``role`` keeps
+    one role, ``staff_only`` leaves out self-registered tenants."""
+    stmt = select(User).options(joinedload(User.organization), joinedload(User.department))
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if staff_only:
+        stmt = stmt.where(User.role != Role.tenant.value)
+    return mapped(keyset(session, stmt, User.id, cursor=cursor, limit=limit, descending=False),
+                  user_view)
+
+
+def organizations_page(session: Session, user: User, *, cursor: int | None,
+                       limit: int) -> Page[Organization]:
+    """The organisations ``user`` may see, oldest first (keyset by id)."""
+    return keyset(session, select(Organization).where(Organization.visible_to(user)),
+                  Organization.id, cursor=cursor, limit=limit, descending=False)
+
+
+def departments_page(session: Session, *, cursor: int | None, limit: int) -> Page[Department]:
+    """The departments of annex 1 in their order (keyset by id)."""
+    return keyset(session, select(Department), Department.id, cursor=cursor, limit=limit,
+                  descending=False)
 
 
 def find_department(session: Session, name_or_code: str) -> Department | None:

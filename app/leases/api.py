@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Query, status
+from fastapi import status
 
 from app.auth.deps import CurrentUser, SessionDep, require
 from app.auth.models import User
@@ -25,6 +25,7 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
+from app.paging import PageParams
 from app.routing import api_router
 from app.tenants.schemas import CreditEntry
 
@@ -47,11 +48,10 @@ def create_lease(session: SessionDep, data: LeaseIn,
     return _view(session, service.create(session, user, data))
 
 
-@router.get("/leases", response_model=list[LeaseRead], responses=problem_responses(401))
-def list_leases(session: SessionDep, user: CurrentUser,
-                cursor: Annotated[int | None, Query(ge=0)] = None,
-                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
-    return service.lease_views(session, service.list_for(session, user, cursor=cursor, limit=limit))
+@router.get("/leases", response_model=list[LeaseRead], responses=problem_responses(401, 422))
+def list_leases(session: SessionDep, user: CurrentUser, page: PageParams) -> list[dict[str, Any]]:
+    """The leases the caller may see, newest first (paged by id)."""
+    return page.respond(service.leases_page(session, user, cursor=page.cursor, limit=page.limit))
 
 
 @router.get("/leases/{lease_id}", response_model=LeaseRead, responses=READ)
@@ -96,24 +96,31 @@ def decide_extension(session: SessionDep, lease_id: int, data: ExtensionDecision
 
 @router.post("/leases/{lease_id}/occupants", response_model=list[OccupantRead],
              status_code=status.HTTP_201_CREATED, responses=WRITE)
-def add_occupant(session: SessionDep, lease_id: int, data: OccupantIn,
+def add_occupant(session: SessionDep, lease_id: int, data: OccupantIn, page: PageParams,
                  user: User = require(Role.employer)) -> list[dict[str, Any]]:
-    """整体配租: the employer places an eligible member of staff (第三十一条)."""
+    """整体配租: the employer places an eligible member of staff (第三十一条). Answers the
+    occupants' first page, as ``GET`` does."""
     occupant = service.add_occupant(session, user, lease_id, data)
-    return service.occupants(session, service.get(session, user, occupant.lease_id))
+    return page.respond(service.occupants(session, service.get(session, user, occupant.lease_id),
+                                          cursor=page.cursor, limit=page.limit))
 
 
 @router.post("/leases/{lease_id}/occupants/{occupant_id}/move-out", response_model=list[OccupantRead],
              responses=WRITE)
-def move_out(session: SessionDep, lease_id: int, occupant_id: int,
+def move_out(session: SessionDep, lease_id: int, occupant_id: int, page: PageParams,
              user: User = require(Role.employer)) -> list[dict[str, Any]]:
     service.move_out(session, user, lease_id, occupant_id)
-    return service.occupants(session, service.get(session, user, lease_id))
+    return page.respond(service.occupants(session, service.get(session, user, lease_id),
+                                          cursor=page.cursor, limit=page.limit))
 
 
-@router.get("/leases/{lease_id}/occupants", response_model=list[OccupantRead], responses=READ)
-def list_occupants(session: SessionDep, user: CurrentUser, lease_id: int) -> list[dict[str, Any]]:
-    return service.occupants(session, service.get(session, user, lease_id))
+@router.get("/leases/{lease_id}/occupants", response_model=list[OccupantRead],
+            responses=problem_responses(401, 404, 422))
+def list_occupants(session: SessionDep, user: CurrentUser, lease_id: int,
+                   page: PageParams) -> list[dict[str, Any]]:
+    """The people placed under the lease, history kept, in order of placement (paged by id)."""
+    return page.respond(service.occupants(session, service.get(session, user, lease_id),
+                                          cursor=page.cursor, limit=page.limit))
 
 
 @router.post("/leases/{lease_id}/violations", response_model=CreditEntry,
@@ -123,10 +130,7 @@ def record_violation(session: SessionDep, lease_id: int, data: ViolationIn,
     """第四十条: sale, lending, subletting, idle, change of use, structural change — with a
     rectification deadline."""
     violation = service.record_violation(session, user, lease_id, data)
-    return next(e for e in service.credit(session, tenant_id=violation.tenant_id)
-                if e["violation_id"] == violation.id) if violation.tenant_id else next(
-        e for e in service.credit(session, organization_id=violation.organization_id)
-        if e["violation_id"] == violation.id)
+    return service.credit_entry(session, violation.id)
 
 
 @router.post("/projects/{project_id}/violations", response_model=CreditEntry,
@@ -135,17 +139,14 @@ def record_operator_violation(session: SessionDep, project_id: int, data: Operat
                               user: User = require(Role.office)) -> dict[str, Any]:
     """第四十六条: an operator's violation, kept on its credit record (第四十一条)."""
     violation = service.record_operator_violation(session, user, project_id, data)
-    return next(e for e in service.credit(session, organization_id=violation.organization_id)
-                if e["violation_id"] == violation.id)
+    return service.credit_entry(session, violation.id)
 
 
 @router.post("/violations/{violation_id}/rectified", response_model=CreditEntry, responses=WRITE)
 def rectified(session: SessionDep, violation_id: int,
               user: User = require(Role.developer, Role.office)) -> dict[str, Any]:
     violation = service.rectified(session, user, violation_id)
-    entries = (service.credit(session, tenant_id=violation.tenant_id) if violation.tenant_id
-               else service.credit(session, organization_id=violation.organization_id))
-    return next(e for e in entries if e["violation_id"] == violation.id)
+    return service.credit_entry(session, violation.id)
 
 
 @router.post("/leases/{lease_id}/terminate", response_model=LeaseRead, responses=WRITE)

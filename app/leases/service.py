@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -33,6 +33,7 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
+from app.paging import DEFAULT_LIMIT, Page, keyset, mapped, mapped_all
 from app.personal_data import decrypt_id_number, id_number_digest
 from app.projects import documents
 from app.projects.models import Appraisal, Project, RentStandard, Unit
@@ -397,14 +398,29 @@ def move_out(session: Session, user: User, lease_id: int, occupant_id: int) -> L
     return occupant
 
 
-def occupants(session: Session, lease: Lease) -> list[dict[str, Any]]:
-    rows = session.execute(select(LeaseOccupant, User).join(User, User.id == LeaseOccupant.tenant_id)
-                           .where(LeaseOccupant.lease_id == lease.id).order_by(LeaseOccupant.id))
-    return [{"id": o.id, "name": u.full_name,
-             "id_number_masked": mask_id_number(decrypt_id_number(u.id_number_enc))
-             if u.id_number_enc else None, "moved_in_on": o.moved_in_on,
-             "moved_out_on": o.moved_out_on, "eligible": bool(o.eligibility.get("ok"))}
-            for o, u in rows]
+def occupants(session: Session, lease: Lease, *, cursor: int | None = None,
+              limit: int = DEFAULT_LIMIT) -> Page[dict[str, Any]]:
+    """The people placed under an employer's lease, history kept, in order of placement
+    (keyset by id)."""
+    stmt = (select(LeaseOccupant, User, LeaseOccupant.id)
+            .join(User, User.id == LeaseOccupant.tenant_id).where(LeaseOccupant.lease_id == lease.id))
+    return mapped(keyset(session, stmt, LeaseOccupant.id, cursor=cursor, limit=limit,
+                         descending=False, scalars=False), _occupant_view)
+
+
+def occupant_view(session: Session, occupant: LeaseOccupant) -> dict[str, Any]:
+    """One occupant as :func:`occupants` shows them."""
+    return _occupant_view(session.execute(
+        select(LeaseOccupant, User, LeaseOccupant.id).join(User, User.id == LeaseOccupant.tenant_id)
+        .where(LeaseOccupant.id == occupant.id)).one())
+
+
+def _occupant_view(row: Any) -> dict[str, Any]:
+    o, u, _ = row
+    return {"id": o.id, "name": u.full_name,
+            "id_number_masked": mask_id_number(decrypt_id_number(u.id_number_enc))
+            if u.id_number_enc else None, "moved_in_on": o.moved_in_on,
+            "moved_out_on": o.moved_out_on, "eligible": bool(o.eligibility.get("ok"))}
 
 
 # ---- violations and credit (第四十、四十一、四十六条) ---------------------------------------
@@ -503,25 +519,46 @@ def terminate(session: Session, user: User, lease_id: int, data: TerminateIn) ->
     return lease
 
 
-def credit(session: Session, *, tenant_id: int | None = None,
-           organization_id: int | None = None) -> list[dict[str, Any]]:
-    """第四十一条 credit record: every violation of a tenant or an organisation and its outcome."""
-    stmt = select(Violation, Project.name, Lease.number).join(
-        Project, Project.id == Violation.project_id).outerjoin(Lease, Lease.id == Violation.lease_id)
+def _credit_select(condition: Any) -> Select[Any]:
+    """Violations with their project's name and lease's number (and the id again, by which a
+    page of them is keyed)."""
+    return (select(Violation, Project.name, Lease.number, Violation.id)
+            .join(Project, Project.id == Violation.project_id)
+            .outerjoin(Lease, Lease.id == Violation.lease_id).where(condition))
+
+
+def _credit_entry(row: Any) -> dict[str, Any]:
+    v, name, number, _ = row
+    return {"violation_id": v.id, "party": v.party, "kind": v.kind,
+            "kind_label": (ViolationKind(v.kind).label if v.party == "tenant"
+                           else OPERATOR_VIOLATIONS[v.kind]),
+            "description": v.description, "recorded_on": v.recorded_on, "rectify_by": v.rectify_by,
+            "status": v.status, "status_label": VIOLATION_STATUS[v.status],
+            "resolved_on": v.resolved_on, "project_name": name, "lease_number": number}
+
+
+def credit(session: Session, *, tenant_id: int | None = None, organization_id: int | None = None,
+           cursor: int | None = None, limit: int = DEFAULT_LIMIT) -> Page[dict[str, Any]]:
+    """第四十一条 credit record: every violation of a tenant or an organisation and its outcome,
+    oldest first (keyset by violation id)."""
     if tenant_id is not None:
-        stmt = stmt.where(Violation.tenant_id == tenant_id)
-    if organization_id is not None:
-        stmt = stmt.where(or_(Violation.organization_id == organization_id,
-                              and_(Violation.party == "operator",
-                                   Project.organization_id == organization_id)))
-    rows = session.execute(stmt.order_by(Violation.id))
-    return [{"violation_id": v.id, "party": v.party, "kind": v.kind,
-             "kind_label": (ViolationKind(v.kind).label if v.party == "tenant"
-                            else OPERATOR_VIOLATIONS[v.kind]),
-             "description": v.description, "recorded_on": v.recorded_on, "rectify_by": v.rectify_by,
-             "status": v.status, "status_label": VIOLATION_STATUS[v.status],
-             "resolved_on": v.resolved_on, "project_name": name, "lease_number": number}
-            for v, name, number in rows]
+        who: Any = Violation.tenant_id == tenant_id
+    else:
+        who = or_(Violation.organization_id == organization_id,
+                  and_(Violation.party == "operator", Project.organization_id == organization_id))
+    return mapped(keyset(session, _credit_select(who), Violation.id, cursor=cursor,
+                         limit=limit, descending=False, scalars=False), _credit_entry)
+
+
+def credit_entry(session: Session, violation_id: int) -> dict[str, Any]:
+    """One entry of a credit record (the one a violation step just wrote or changed)."""
+    return _credit_entry(session.execute(_credit_select(Violation.id == violation_id)).one())
+
+
+def lease_credit(session: Session, lease: Lease) -> list[dict[str, Any]]:
+    """The credit entries recorded on one lease (a handful: each needs a violation step)."""
+    return [_credit_entry(row) for row in session.execute(
+        _credit_select(Violation.lease_id == lease.id).order_by(Violation.id))]
 
 
 # ---- views --------------------------------------------------------------------------------
@@ -572,11 +609,17 @@ def lease_views(session: Session, leases: list[Lease]) -> list[dict[str, Any]]:
     return views
 
 
-def list_for(session: Session, user: User, *, cursor: int | None, limit: int) -> list[Lease]:
-    stmt = select(Lease).where(Lease.visible_to(user))
-    if cursor is not None:
-        stmt = stmt.where(Lease.id < cursor)
-    return list(session.scalars(stmt.order_by(Lease.id.desc()).limit(limit)))
+def list_for(session: Session, user: User, *, cursor: int | None, limit: int) -> Page[Lease]:
+    """The leases ``user`` may see, newest first (keyset by id)."""
+    return keyset(session, select(Lease).where(Lease.visible_to(user)), Lease.id, cursor=cursor,
+                  limit=limit)
+
+
+def leases_page(session: Session, user: User, *, cursor: int | None,
+                limit: int) -> Page[dict[str, Any]]:
+    """:func:`list_for` as views (a constant number of statements for the page)."""
+    return mapped_all(list_for(session, user, cursor=cursor, limit=limit),
+                      lambda found: lease_views(session, found))
 
 
 def verify_public(session: Session, number: str) -> dict[str, Any]:

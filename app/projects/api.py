@@ -14,6 +14,7 @@ from app.auth.roles import Role
 from app.db import offload
 from app.documents.pdf import render_certificate_pdf, render_notice_pdf
 from app.errors import NotFound, problem_responses
+from app.paging import PageParams, mapped
 from app.projects import documents, review, service
 from app.projects.checks import project_checks
 from app.projects.facts import facts_of, month_text
@@ -52,6 +53,7 @@ public = api_router(tags=["公开核验"])
 
 WRITE = problem_responses(401, 403, 404, 409, 422)
 READ = problem_responses(401, 404)
+LIST = problem_responses(401, 404, 422)
 PDF = {200: {"content": {"application/pdf": {}}, "description": "PDF 文件"}}
 
 
@@ -90,10 +92,12 @@ def create_project(session: SessionDep, data: ProjectIn,
     return project_view(service.create_project(session, user, data))
 
 
-@router.get("/projects", response_model=list[ProjectSummary], responses=problem_responses(401))
-def list_projects(session: SessionDep, user: CurrentUser,
+@router.get("/projects", response_model=list[ProjectSummary], responses=problem_responses(401, 422))
+def list_projects(session: SessionDep, user: CurrentUser, page: PageParams,
                   status: ProjectStatus | None = None) -> list[dict[str, Any]]:
-    return [summary_view(p) for p in service.list_projects(session, user, status)]
+    """The projects the caller may see, newest first (paged by id)."""
+    found = service.projects_page(session, user, status, cursor=page.cursor, limit=page.limit)
+    return page.respond(mapped(found, summary_view))
 
 
 @router.get("/projects/{project_id}", response_model=ProjectRead, responses=READ)
@@ -163,10 +167,12 @@ def record_opinion(session: SessionDep, project_id: int, data: OpinionIn,
     return project_view(service.record_opinion(session, user, project_id, data))
 
 
-@router.get("/projects/{project_id}/opinions", response_model=list[DispatchRead], responses=READ)
-def list_opinions(session: SessionDep, user: CurrentUser, project_id: int) -> list[dict[str, Any]]:
-    project = service.get_project(session, user, project_id)
-    return [service.dispatch_view(d) for d in project.dispatches]
+@router.get("/projects/{project_id}/opinions", response_model=list[DispatchRead], responses=LIST)
+def list_opinions(session: SessionDep, user: CurrentUser, project_id: int,
+                  page: PageParams) -> list[dict[str, Any]]:
+    """The departments consulted and their opinions, in dispatch order (paged by id)."""
+    return page.respond(service.opinions_page(session, user, project_id, cursor=page.cursor,
+                                              limit=page.limit))
 
 
 @router.post("/projects/{project_id}/meeting", response_model=ProjectRead, responses=WRITE)
@@ -183,16 +189,21 @@ def leader_approval(session: SessionDep, project_id: int, data: LeaderDecisionIn
     return project_view(service.leader_decision(session, user, project_id, data))
 
 
-@router.get("/projects/{project_id}/history", response_model=list[EventRead], responses=READ)
-def project_history(session: SessionDep, user: CurrentUser, project_id: int) -> list[dict[str, Any]]:
-    project = service.get_project(session, user, project_id)
-    return [service.event_view(e) for e in service.history(session, project)]
+@router.get("/projects/{project_id}/history", response_model=list[EventRead], responses=LIST)
+def project_history(session: SessionDep, user: CurrentUser, project_id: int,
+                    page: PageParams) -> list[dict[str, Any]]:
+    """The status history with comments, oldest first (paged by id)."""
+    return page.respond(service.history_page(session, user, project_id, cursor=page.cursor,
+                                             limit=page.limit))
 
 
 @router.get("/projects/{project_id}/material-requests", response_model=list[MaterialRequestRead],
-            responses=READ)
-def material_requests(session: SessionDep, user: CurrentUser, project_id: int) -> list[Any]:
-    return list(service.get_project(session, user, project_id).material_requests)
+            responses=LIST)
+def material_requests(session: SessionDep, user: CurrentUser, project_id: int,
+                      page: PageParams) -> list[Any]:
+    """What was asked of the applicant, oldest first (paged by id)."""
+    return page.respond(service.material_requests_page(session, user, project_id,
+                                                       cursor=page.cursor, limit=page.limit))
 
 
 @router.get("/projects/{project_id}/checks", response_model=ChecksRead, responses=READ)
@@ -209,11 +220,15 @@ def project_clock(session: SessionDep, user: CurrentUser, project_id: int) -> di
     return review.project_clock(session, user, project_id)
 
 
-@router.get("/review-queue", response_model=list[QueueItem], responses=problem_responses(401, 403))
-def review_queue(session: SessionDep, user: User = require(Role.office, Role.leader)
-                 ) -> list[dict[str, Any]]:
-    """Open applications sorted by deadline, with overdue and due-soon flags."""
-    return review.queue(session, user)
+@router.get("/review-queue", response_model=list[QueueItem],
+            responses=problem_responses(401, 403, 422))
+def review_queue(session: SessionDep, page: PageParams,
+                 user: User = require(Role.office, Role.leader)) -> list[dict[str, Any]]:
+    """Open applications sorted by deadline, with overdue and due-soon flags.
+
+    Paged over the sorted open set: ``cursor`` is the position in it where the next page
+    starts (the order is computed, not a column; see ``app.projects.review.queue``)."""
+    return page.respond(review.queue(session, user, cursor=page.cursor, limit=page.limit))
 
 
 @router.get("/review-stats", response_model=ReviewStats, responses=problem_responses(401, 403))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.paging import Page, keyset, mapped
 from app.projects.facts import facts_of
 from app.projects.models import Project, ProjectBenefit
 from rules.art14_16_benefits import benefits
@@ -31,8 +32,19 @@ def end_benefits(session: Session, project: Project, on: date, reason: str) -> l
     return ended
 
 
+def benefit_view(b: ProjectBenefit) -> dict[str, Any]:
+    return {"code": b.code, "title": b.title, "article": b.article, "since": b.since,
+            "ended_on": b.ended_on, "end_reason": b.end_reason, "active": b.ended_on is None}
+
+
 def benefit_records(session: Session, project: Project) -> list[dict[str, Any]]:
-    return [{"code": b.code, "title": b.title, "article": b.article, "since": b.since,
-             "ended_on": b.ended_on, "end_reason": b.end_reason, "active": b.ended_on is None}
-            for b in session.scalars(select(ProjectBenefit).where(
-                ProjectBenefit.project_id == project.id).order_by(ProjectBenefit.id))]
+    return [benefit_view(b) for b in session.scalars(select(ProjectBenefit).where(
+        ProjectBenefit.project_id == project.id).order_by(ProjectBenefit.id))]
+
+
+def benefits_page(session: Session, project: Project, *, cursor: int | None,
+                  limit: int) -> Page[dict[str, Any]]:
+    """The benefits register of a project, oldest first (keyset by id)."""
+    stmt = select(ProjectBenefit).where(ProjectBenefit.project_id == project.id)
+    return mapped(keyset(session, stmt, ProjectBenefit.id, cursor=cursor, limit=limit,
+                         descending=False), benefit_view)

@@ -10,15 +10,17 @@ paid subsidy becomes a refund obligation.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from app import clock
 from app.auth.models import Department, User
 from app.calendar.service import work_calendar
 from app.errors import Conflict, NotFound, RuleViolation
+from app.paging import DEFAULT_LIMIT, Page, keyset, keyset_by, mapped_all
 from app.projects import documents
 from app.projects.benefits import end_benefits
 from app.projects.lifecycle_schemas import ExitDecisionIn, ExitRequestIn, UnapprovedExitIn
@@ -132,40 +134,91 @@ def record_unapproved_exit(session: Session, user: User, project_id: int,
 
 
 def request_view(session: Session, request: ExitRequest, project: Project) -> dict[str, Any]:
-    notifications = session.execute(
-        select(OutgoingNotification, Department.name)
-        .join(Department, Department.id == OutgoingNotification.department_id)
-        .where(OutgoingNotification.project_id == project.id,
-               OutgoingNotification.document_no == request.document_no)
-        .order_by(OutgoingNotification.id)) if request.document_no else []
-    deadline, overdue = None, False
-    try:
-        state = exit_decision_clock(work_calendar(session), request.requested_on,
-                                    max(clock.today(), request.decided_on or request.requested_on),
-                                    request.decided_on)
-        deadline, overdue = state.deadline, state.overdue
-    except CalendarYearMissing:
-        pass
-    return {"id": request.id, "project_id": project.id, "project_name": project.name,
+    return request_views(session, [(request, project)])[0]
+
+
+def request_views(session: Session, pairs: list[tuple[ExitRequest, Project]]) -> list[dict[str, Any]]:
+    """The views of a page of exit requests with their projects: the copies sent out for all
+    of them in one statement, the working calendar read once."""
+    if not pairs:
+        return []
+    numbers = {r.document_no for r, _ in pairs if r.document_no}
+    sent: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    if numbers:
+        for n, name in session.execute(
+                select(OutgoingNotification, Department.name)
+                .join(Department, Department.id == OutgoingNotification.department_id)
+                .where(OutgoingNotification.document_no.in_(numbers))
+                .order_by(OutgoingNotification.id)):
+            sent[(n.project_id, n.document_no)].append({
+                "department": name, "subject": n.subject, "document_no": n.document_no,
+                "sent_on": n.sent_on})
+    calendar = work_calendar(session)
+    views = []
+    for request, project in pairs:
+        deadline, overdue = None, False
+        try:
+            state = exit_decision_clock(calendar, request.requested_on,
+                                        max(clock.today(), request.decided_on or request.requested_on),
+                                        request.decided_on)
+            deadline, overdue = state.deadline, state.overdue
+        except CalendarYearMissing:
+            pass
+        views.append({
+            "id": request.id, "project_id": project.id, "project_name": project.name,
             "requested_on": request.requested_on, "notice_from": request.notice_from,
             "notice_to": request.notice_to, "objections": request.objections,
             "status": request.status, "status_label": EXIT_LABELS[request.status],
             "decided_on": request.decided_on, "decision_comment": request.decision_comment,
             "document_no": request.document_no, "deadline": deadline, "overdue": overdue,
-            "notifications": [{"department": name, "subject": n.subject,
-                               "document_no": n.document_no, "sent_on": n.sent_on}
-                              for n, name in notifications]}
+            "notifications": sent[(project.id, request.document_no)] if request.document_no else []})
+    return views
 
 
 def requests_of(session: Session, project: Project) -> list[dict[str, Any]]:
-    return [request_view(session, r, project) for r in session.scalars(
-        select(ExitRequest).where(ExitRequest.project_id == project.id).order_by(ExitRequest.id))]
+    return request_views(session, [(r, project) for r in session.scalars(
+        select(ExitRequest).where(ExitRequest.project_id == project.id).order_by(ExitRequest.id))])
 
 
-def queue(session: Session) -> list[dict[str, Any]]:
-    """Pending exit requests for the office, soonest deadline (3 working days) first."""
-    rows = session.execute(select(ExitRequest, Project).join(Project, Project.id == ExitRequest.project_id)
-                           .where(ExitRequest.status == "pending")
-                           .options(joinedload(Project.organization)))
-    items = [request_view(session, r, p) for r, p in rows]
-    return sorted(items, key=lambda i: (i["deadline"] is None, i["deadline"] or i["requested_on"]))
+def requests_page(session: Session, project: Project, *, cursor: int | None,
+                  limit: int) -> Page[dict[str, Any]]:
+    """A project's exit requests, oldest first (keyset by id)."""
+    found = keyset(session, select(ExitRequest).where(ExitRequest.project_id == project.id),
+                   ExitRequest.id, cursor=cursor, limit=limit, descending=False)
+    return mapped_all(found, lambda page: request_views(session, [(r, project) for r in page]))
+
+
+def queue(session: Session, *, cursor: int | None = None,
+          limit: int = DEFAULT_LIMIT) -> Page[dict[str, Any]]:
+    """Pending exit requests for the office, soonest deadline first.
+
+    The deadline is 3 working days after the request day, so it follows the request day:
+    the queue is kept in the order of (request day, id) and paged by that keyset (a request
+    whose year has no holiday calendar yet shows without a deadline, in its place)."""
+    found = keyset_by(session, select(ExitRequest).where(ExitRequest.status == "pending"),
+                      [ExitRequest.requested_on], ExitRequest.id, cursor=cursor, limit=limit)
+    ids = {r.project_id for r in found.items}
+    projects = {p.id: p for p in session.scalars(
+        select(Project).where(Project.id.in_(ids)))} if ids else {}
+    return mapped_all(found, lambda page: request_views(
+        session, [(r, projects[r.project_id]) for r in page]))
+
+
+def pending_request_project(session: Session, request_id: int) -> int | None:
+    """The project of a pending exit request (None if there is no such pending request)."""
+    return session.scalar(select(ExitRequest.project_id).where(
+        ExitRequest.id == request_id, ExitRequest.status == "pending"))
+
+
+def overdue_pending(session: Session) -> int:
+    """How many pending exit requests are past their 3-working-day deadline (a count over all
+    of them: two statements, whatever their number)."""
+    calendar, today = work_calendar(session), clock.today()
+    overdue = 0
+    for requested_on in session.scalars(select(ExitRequest.requested_on).where(
+            ExitRequest.status == "pending")):
+        try:
+            overdue += exit_decision_clock(calendar, requested_on, max(today, requested_on)).overdue
+        except CalendarYearMissing:
+            continue
+    return overdue

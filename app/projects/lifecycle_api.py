@@ -11,8 +11,9 @@ from app.auth.deps import CurrentUser, SessionDep, require, require_department
 from app.auth.models import User
 from app.auth.roles import Role
 from app.errors import problem_responses
+from app.paging import PageParams
 from app.projects import exits, operation, rents, subsidies, units
-from app.projects.benefits import benefit_records
+from app.projects.benefits import benefits_page
 from app.projects.lifecycle_schemas import (
     AppraisalIn,
     AppraisalRead,
@@ -50,6 +51,12 @@ public = api_router(tags=["公开核验"])
 
 WRITE = problem_responses(401, 403, 404, 409, 422)
 READ = problem_responses(401, 404)
+LIST = problem_responses(401, 404, 422)
+
+
+def _project(session: SessionDep, user: User, project_id: int) -> Any:
+    """The project if ``user`` may see it (404 otherwise), without its relationships."""
+    return get_project(session, user, project_id, load=())
 
 
 # ---- units and listing (第七条, 第二十六条, 第三十条, 第四十二条) ------------------------------
@@ -108,11 +115,12 @@ def verify_listing(session: SessionDep, project_id: int,
 
 
 @router.get("/listing-queue", response_model=list[ListingQueueItem],
-            responses=problem_responses(401, 403))
-def listing_queue(session: SessionDep,
+            responses=problem_responses(401, 403, 422))
+def listing_queue(session: SessionDep, page: PageParams,
                   user: User = require(Role.department, Role.office)) -> list[dict[str, Any]]:
-    """Listings awaiting verification and completed projects whose listing is overdue."""
-    return units.listing_queue(session, user)
+    """Listings awaiting verification and completed projects whose listing is overdue,
+    earliest completion first (paged by completion date and project id)."""
+    return page.respond(units.listing_queue(session, user, cursor=page.cursor, limit=page.limit))
 
 
 @public.get("/listings/{code}", response_model=PublicUnitRead, responses=problem_responses(404))
@@ -152,10 +160,12 @@ def project_rents(session: SessionDep, user: CurrentUser, project_id: int) -> di
     return rents.rents_view(session, get_project(session, user, project_id))
 
 
-@public.get("/rents", response_model=list[PublicRent])
-def public_rents(session: SessionDep) -> list[dict[str, Any]]:
-    """The filed rent standards in force, project by project (向社会公布)."""
-    return rents.public_rents(session)
+@public.get("/rents", response_model=list[PublicRent], responses=problem_responses(422))
+def public_rents(session: SessionDep, page: PageParams) -> list[dict[str, Any]]:
+    """The filed rent standards in force, project by project (向社会公布), by district and
+    name; a page holds ``limit`` projects, each with all its rates (paged by district, name
+    and project id)."""
+    return page.respond(rents.public_rents(session, cursor=page.cursor, limit=page.limit))
 
 
 # ---- subsidies, benefits, operation (第十二–十六条, 第四十三、四十五条) -------------------------
@@ -174,16 +184,21 @@ def pay_subsidy(session: SessionDep, subsidy_id: int, data: SubsidyPayIn | None 
     return subsidies.pay(session, user, subsidy_id, data or SubsidyPayIn())
 
 
-@router.get("/projects/{project_id}/subsidies", response_model=list[SubsidyRead], responses=READ)
-def list_subsidies(session: SessionDep, user: CurrentUser, project_id: int) -> Any:
-    return subsidies.of_project(session, get_project(session, user, project_id))
+@router.get("/projects/{project_id}/subsidies", response_model=list[SubsidyRead], responses=LIST)
+def list_subsidies(session: SessionDep, user: CurrentUser, project_id: int,
+                   page: PageParams) -> Any:
+    """Granted subsidies with any refund obligation, oldest first (paged by id)."""
+    return page.respond(subsidies.subsidies_page(session, _project(session, user, project_id),
+                                                 cursor=page.cursor, limit=page.limit))
 
 
 @router.get("/projects/{project_id}/benefits", response_model=list[BenefitRecordRead],
-            responses=READ)
-def list_benefits(session: SessionDep, user: CurrentUser, project_id: int) -> Any:
-    """Which benefits apply, since when, and when they ended."""
-    return benefit_records(session, get_project(session, user, project_id))
+            responses=LIST)
+def list_benefits(session: SessionDep, user: CurrentUser, project_id: int,
+                  page: PageParams) -> Any:
+    """Which benefits apply, since when, and when they ended (paged by id, oldest first)."""
+    return page.respond(benefits_page(session, _project(session, user, project_id),
+                                      cursor=page.cursor, limit=page.limit))
 
 
 @router.post("/projects/{project_id}/operation", response_model=OperationRead, responses=WRITE)
@@ -218,9 +233,12 @@ def request_exit(session: SessionDep, project_id: int, data: ExitRequestIn,
 
 
 @router.get("/projects/{project_id}/exit-requests", response_model=list[ExitRequestRead],
-            responses=READ)
-def list_exit_requests(session: SessionDep, user: CurrentUser, project_id: int) -> list[dict[str, Any]]:
-    return exits.requests_of(session, get_project(session, user, project_id))
+            responses=LIST)
+def list_exit_requests(session: SessionDep, user: CurrentUser, project_id: int,
+                       page: PageParams) -> list[dict[str, Any]]:
+    """A project's exit requests, oldest first (paged by id)."""
+    return page.respond(exits.requests_page(session, _project(session, user, project_id),
+                                            cursor=page.cursor, limit=page.limit))
 
 
 @router.post("/exit-requests/{request_id}/decision", response_model=ExitRequestRead, responses=WRITE)
@@ -231,9 +249,13 @@ def decide_exit(session: SessionDep, request_id: int, data: ExitDecisionIn,
     return exits.request_view(session, request, get_project(session, user, request.project_id))
 
 
-@router.get("/exit-queue", response_model=list[ExitRequestRead], responses=problem_responses(401, 403))
-def exit_queue(session: SessionDep, _: User = require(Role.office, Role.leader)) -> list[dict[str, Any]]:
-    return exits.queue(session)
+@router.get("/exit-queue", response_model=list[ExitRequestRead],
+            responses=problem_responses(401, 403, 422))
+def exit_queue(session: SessionDep, page: PageParams,
+               _: User = require(Role.office, Role.leader)) -> list[dict[str, Any]]:
+    """Pending exit requests, soonest deadline first (paged by request day and id: the
+    deadline is 3 working days after the request day)."""
+    return page.respond(exits.queue(session, cursor=page.cursor, limit=page.limit))
 
 
 @router.post("/projects/{project_id}/unapproved-exit", response_model=OperationRead, responses=WRITE)

@@ -13,12 +13,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app import clock
 from app.auth.models import User
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.paging import DEFAULT_LIMIT, Page, keyset_by
 from app.projects.lifecycle_schemas import AppraisalIn, RentFilingIn, RentStandardIn
 from app.projects.models import Appraisal, Project, RentStandard
 from app.projects.service import get_project, transition
@@ -180,21 +181,31 @@ def rents_view(session: Session, project: Project) -> dict[str, Any]:
                                 or reappraisal_due(appraisals[-1].appraised_on, today))}
 
 
-def public_rents(session: Session) -> list[dict[str, Any]]:
-    """Every filed rent in force, for the public list (第三十七条: 向社会公布)."""
+def public_rents(session: Session, *, cursor: int | None = None,
+                 limit: int = DEFAULT_LIMIT) -> Page[dict[str, Any]]:
+    """The filed rents in force, for the public list (第三十七条: 向社会公布): one entry per
+    rate, project by project in the order of district and name (keyset by district, name and
+    project id; a page holds ``limit`` projects). Three statements a page: the projects, their
+    standards in force, their latest appraisal dates."""
     today = clock.today()
-    latest = {}
-    for project_id, appraised_on in session.execute(
-            select(Appraisal.project_id, Appraisal.appraised_on).order_by(Appraisal.appraised_on)):
-        latest[project_id] = appraised_on
-    rows = session.execute(
-        select(RentStandard, Project).join(Project, Project.id == RentStandard.project_id)
-        .where(RentStandard.status == "filed",
-               Project.status.in_([s.value for s in IN_OPERATION]))
-        .options(joinedload(RentStandard.appraisal), joinedload(Project.organization))
-        .order_by(Project.district, Project.name))
+    filed = exists(select(RentStandard.id).where(RentStandard.project_id == Project.id,
+                                                 RentStandard.status == "filed"))
+    stmt = (select(Project).where(filed, Project.status.in_([s.value for s in IN_OPERATION]))
+            .options(joinedload(Project.organization)))
+    found = keyset_by(session, stmt, [Project.district, Project.name], Project.id, cursor=cursor,
+                      limit=limit)
+    ids = [p.id for p in found.items]
+    if not ids:
+        return Page([], found.next_cursor)
+    standards = {s.project_id: s for s in session.scalars(
+        select(RentStandard).where(RentStandard.project_id.in_(ids), RentStandard.status == "filed")
+        .options(joinedload(RentStandard.appraisal)).order_by(RentStandard.id))}
+    latest = dict(session.execute(
+        select(Appraisal.project_id, func.max(Appraisal.appraised_on))
+        .where(Appraisal.project_id.in_(ids)).group_by(Appraisal.project_id)).all())
     result = []
-    for standard, project in rows:
+    for project in found.items:
+        standard = standards[project.id]
         for rate in standard.rates:
             result.append({
                 "project_id": project.id, "project_name": project.name,
@@ -203,4 +214,4 @@ def public_rents(session: Session) -> list[dict[str, Any]]:
                 "rate_per_m2": Decimal(rate["rate_per_m2"]), "filing_no": standard.filing_no,
                 "filed_on": standard.filed_on, "appraised_on": standard.appraisal.appraised_on,
                 "reappraisal_due": reappraisal_due(latest[project.id], today)})
-    return result
+    return Page(result, found.next_cursor)

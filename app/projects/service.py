@@ -27,6 +27,7 @@ from app.audit.service import record
 from app.auth.models import Department, User
 from app.auth.roles import Role
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.paging import Page, keyset, mapped
 from app.projects import documents
 from app.projects.benefits import register_benefits
 from app.projects.checks import application_decision, city_share_decision
@@ -105,17 +106,49 @@ def get_project(session: Session, user: User, project_id: int, *, lock: bool = F
     return project
 
 
-def list_projects(session: Session, user: User, status: str | None = None) -> list[Project]:
+def projects_page(session: Session, user: User, status: str | None = None, *,
+                  cursor: int | None, limit: int) -> Page[Project]:
+    """The projects ``user`` may see, newest first (keyset by id), with organisation and
+    certificate."""
     stmt = select(Project).where(Project.visible_to(user)).options(
         joinedload(Project.organization), joinedload(Project.certificate))
     if status:
         stmt = stmt.where(Project.status == status)
-    return list(session.scalars(stmt.order_by(Project.id.desc())))
+    return keyset(session, stmt, Project.id, cursor=cursor, limit=limit)
 
 
 def history(session: Session, project: Project) -> list[ProjectEvent]:
     return list(session.scalars(select(ProjectEvent).where(ProjectEvent.project_id == project.id)
                                 .order_by(ProjectEvent.id)))
+
+
+def history_page(session: Session, user: User, project_id: int, *, cursor: int | None,
+                 limit: int) -> Page[dict[str, Any]]:
+    """The status history of a project ``user`` may see, oldest first (keyset by id)."""
+    project = get_project(session, user, project_id, load=())
+    stmt = select(ProjectEvent).where(ProjectEvent.project_id == project.id)
+    return mapped(keyset(session, stmt, ProjectEvent.id, cursor=cursor, limit=limit,
+                         descending=False), event_view)
+
+
+def opinions_page(session: Session, user: User, project_id: int, *, cursor: int | None,
+                  limit: int) -> Page[dict[str, Any]]:
+    """The departments a project was sent to and their opinions, in dispatch order (keyset by
+    id)."""
+    project = get_project(session, user, project_id, load=())
+    stmt = (select(ReviewDispatch).where(ReviewDispatch.project_id == project.id)
+            .options(joinedload(ReviewDispatch.department)))
+    return mapped(keyset(session, stmt, ReviewDispatch.id, cursor=cursor, limit=limit,
+                         descending=False), dispatch_view)
+
+
+def material_requests_page(session: Session, user: User, project_id: int, *,
+                           cursor: int | None, limit: int) -> Page[MaterialRequest]:
+    """What was asked of a project's applicant, oldest first (keyset by id)."""
+    project = get_project(session, user, project_id, load=())
+    stmt = select(MaterialRequest).where(MaterialRequest.project_id == project.id)
+    return keyset(session, stmt, MaterialRequest.id, cursor=cursor, limit=limit,
+                  descending=False)
 
 
 # ---- helpers ----------------------------------------------------------------------------

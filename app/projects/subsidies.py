@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.auth.models import User
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.paging import Page, keyset
 from app.projects.lifecycle_schemas import SubsidyIn, SubsidyPayIn
 from app.projects.models import Project, Subsidy
 from app.projects.service import get_project, transition
@@ -60,3 +61,10 @@ def pay(session: Session, user: User, subsidy_id: int, data: SubsidyPayIn) -> Su
 def of_project(session: Session, project: Project) -> list[Subsidy]:
     return list(session.scalars(select(Subsidy).where(Subsidy.project_id == project.id)
                                 .order_by(Subsidy.id)))
+
+
+def subsidies_page(session: Session, project: Project, *, cursor: int | None,
+                   limit: int) -> Page[Subsidy]:
+    """The subsidies of a project, oldest first (keyset by id)."""
+    return keyset(session, select(Subsidy).where(Subsidy.project_id == project.id), Subsidy.id,
+                  cursor=cursor, limit=limit, descending=False)

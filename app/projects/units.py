@@ -13,18 +13,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, case, func, insert, select, update
+from sqlalchemy import Table, and_, case, exists, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app import clock
 from app.auth.models import User
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.paging import DEFAULT_LIMIT, Page, keyset_by
 from app.pgcopy import copy_in
 from app.projects.models import Project, Unit
 from app.projects.service import get_project, require_status, transition
 from app.projects.status import IN_OPERATION, ProjectStatus
 from rules import art07_unit_size
-from rules.art26_30_listing import check_completion_date, listing_state
+from rules.art26_30_listing import check_completion_date, listing_state, overdue_completion_ranges
 from rules.decision import Decision
 from rules.project_facts import UnitKind
 
@@ -226,17 +228,38 @@ def public_unit(session: Session, code: str) -> dict[str, Any]:
             "status_label": UNIT_STATUS_LABELS[unit.status], "published_on": unit.published_on}
 
 
-def listing_queue(session: Session, user: User) -> list[dict[str, Any]]:
-    """For 住建: listings awaiting verification, and completed projects whose listing is late."""
-    projects = list(session.scalars(select(Project).where(
-        Project.status.in_([s.value for s in IN_OPERATION]), Project.completed_on.is_not(None),
-        Project.visible_to(user)).order_by(Project.completed_on)))
-    counts = _unit_counts(session, [p.id for p in projects])
+def _completed_in_operation(user: User) -> tuple[ColumnElement[bool], ...]:
+    return (Project.status.in_([s.value for s in IN_OPERATION]), Project.completed_on.is_not(None),
+            Project.visible_to(user))
+
+
+def _listing_late() -> ColumnElement[bool]:
+    """Not listed, and the 15 days after completion are over (第三十条), as SQL."""
+    ranges = overdue_completion_ranges(clock.today())
+    return and_(Project.listed_on.is_(None),
+                or_(false(), *(and_(Project.completed_on >= start, Project.completed_on < end)
+                               for start, end in ranges)))
+
+
+def late_listings(session: Session, user: User) -> int:
+    """How many completed projects ``user`` may see have not listed their units in time."""
+    return session.scalar(select(func.count(Project.id)).where(
+        *_completed_in_operation(user), _listing_late())) or 0
+
+
+def listing_queue(session: Session, user: User, *, cursor: int | None = None,
+                  limit: int = DEFAULT_LIMIT) -> Page[dict[str, Any]]:
+    """For 住建: listings awaiting verification, and completed projects whose listing is late;
+    earliest completion first (keyset by completion date and id). Both conditions are in the
+    query, so a page is two statements: the projects and their unit counts."""
+    awaiting = and_(Project.listed_on.is_not(None), exists(select(Unit.id).where(
+        Unit.project_id == Project.id, Unit.status == "registered")))
+    stmt = select(Project).where(*_completed_in_operation(user), or_(awaiting, _listing_late()))
+    found = keyset_by(session, stmt, [Project.completed_on], Project.id, cursor=cursor, limit=limit)
+    counts = _unit_counts(session, [p.id for p in found.items])
     items = []
-    for p in projects:
+    for p in found.items:
         view = listing_view(session, p, counts.get(p.id, (0, 0, 0)))
-        awaiting = p.listed_on is not None and view["registered"] > 0
-        if awaiting or (view["overdue"] and p.listed_on is None):
-            items.append({"project_id": p.id, "name": p.name, **view,
-                          "awaiting_verification": awaiting})
-    return items
+        items.append({"project_id": p.id, "name": p.name, **view,
+                      "awaiting_verification": p.listed_on is not None and view["registered"] > 0})
+    return Page(items, found.next_cursor)

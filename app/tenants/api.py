@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import File, Query, UploadFile, status
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -15,7 +14,7 @@ from app.auth.roles import Role
 from app.db import run_sync
 from app.errors import NotFound, problem_responses
 from app.leases import service as leases
-from app.leases.models import TenantNotice
+from app.paging import PageParams
 from app.routing import api_router
 from app.tenants import applications, lottery, registry, service
 from app.tenants.schemas import (
@@ -42,6 +41,7 @@ router = api_router(tags=["承租人与申请"])
 public = api_router(tags=["公开核验"])
 WRITE = problem_responses(401, 403, 404, 409, 422)
 READ = problem_responses(401, 404)
+LIST = problem_responses(401, 404, 422)
 MAX_CSV_BYTES = 20 * 1024 * 1024
 
 
@@ -68,10 +68,12 @@ def sign_commitment(session: SessionDep, data: CommitmentIn,
     return service.sign_commitment(session, user, data)
 
 
-@router.get("/tenants/me/notices", response_model=list[NoticeRead], responses=problem_responses(401, 403))
-def notices(session: SessionDep, user: User = require(Role.tenant)) -> Any:
-    return list(session.scalars(select(TenantNotice).where(TenantNotice.user_id == user.id)
-                                .order_by(TenantNotice.id.desc())))
+@router.get("/tenants/me/notices", response_model=list[NoticeRead],
+            responses=problem_responses(401, 403, 422))
+def notices(session: SessionDep, page: PageParams, user: User = require(Role.tenant)) -> Any:
+    """My notices, newest first (paged by id)."""
+    return page.respond(applications.notices_page(session, user, cursor=page.cursor,
+                                                  limit=page.limit))
 
 
 @router.get("/tenants/me/housing-fund-eligibility", response_model=FundCheckRead,
@@ -92,26 +94,30 @@ def housing_fund(
     return {"eligible": decision.ok, "findings": [f.as_dict() for f in decision.findings]}
 
 
-@router.get("/tenants/{tenant_id}/credit", response_model=list[CreditEntry], responses=READ)
-def tenant_credit(session: SessionDep, user: CurrentUser, tenant_id: int) -> list[dict[str, Any]]:
-    """第四十一条: the tenant's credit record (the tenant, the office, auditors)."""
+@router.get("/tenants/{tenant_id}/credit", response_model=list[CreditEntry], responses=LIST)
+def tenant_credit(session: SessionDep, user: CurrentUser, tenant_id: int,
+                  page: PageParams) -> list[dict[str, Any]]:
+    """第四十一条: the tenant's credit record (the tenant, the office, auditors), oldest first
+    (paged by id)."""
     person = session.get(User, tenant_id)
     if (person is None or person.role != Role.tenant
             or not (user.id == tenant_id or user.role in (Role.office, Role.auditor, Role.admin))):
         raise NotFound("未找到该承租人")
-    return leases.credit(session, tenant_id=tenant_id)
+    return page.respond(leases.credit(session, tenant_id=tenant_id, cursor=page.cursor,
+                                      limit=page.limit))
 
 
 @router.get("/organizations/{organization_id}/credit", response_model=list[CreditEntry],
-            responses=READ)
-def organization_credit(session: SessionDep, user: CurrentUser,
-                        organization_id: int) -> list[dict[str, Any]]:
-    """第四十一条: an operator's or employer's credit record."""
+            responses=LIST)
+def organization_credit(session: SessionDep, user: CurrentUser, organization_id: int,
+                        page: PageParams) -> list[dict[str, Any]]:
+    """第四十一条: an operator's or employer's credit record, oldest first (paged by id)."""
     if session.get(Organization, organization_id) is None or not (
             user.organization_id == organization_id
             or user.role in (Role.office, Role.auditor, Role.admin, Role.leader)):
         raise NotFound("未找到该单位")
-    return leases.credit(session, organization_id=organization_id)
+    return page.respond(leases.credit(session, organization_id=organization_id,
+                                      cursor=page.cursor, limit=page.limit))
 
 
 # ---- registry imports (admin) ----------------------------------------------------------------
@@ -164,10 +170,12 @@ def _import_public_rental(session: Session, user: User, filename: str | None,
 
 # ---- housing on offer, applications ------------------------------------------------------
 
-@public.get("/housing", response_model=list[HousingRead])
-def housing(session: SessionDep) -> list[dict[str, Any]]:
-    """Certified projects accepting applications, with units available and filed rents."""
-    return applications.housing_on_offer(session)
+@public.get("/housing", response_model=list[HousingRead], responses=problem_responses(422))
+def housing(session: SessionDep, page: PageParams) -> list[dict[str, Any]]:
+    """Certified projects accepting applications, with units available and filed rents,
+    oldest project first (paged by id)."""
+    return page.respond(applications.housing_on_offer(session, cursor=page.cursor,
+                                                      limit=page.limit))
 
 
 @router.post("/tenant-applications", response_model=ApplicationRead,
@@ -180,11 +188,13 @@ def apply(session: SessionDep, data: ApplicationIn,
 
 
 @router.get("/tenant-applications", response_model=list[ApplicationRead],
-            responses=problem_responses(401))
-def list_applications(session: SessionDep, user: CurrentUser, status: str | None = None,
+            responses=problem_responses(401, 422))
+def list_applications(session: SessionDep, user: CurrentUser, page: PageParams,
+                      status: str | None = None,
                       project_id: int | None = None) -> list[dict[str, Any]]:
-    return [applications.application_view(session, a)
-            for a in applications.listing(session, user, status, project_id)]
+    """The applications the caller may see, newest first (paged by id)."""
+    return page.respond(applications.applications_page(session, user, status, project_id,
+                                                       cursor=page.cursor, limit=page.limit))
 
 
 @router.get("/tenant-applications/{application_id}", response_model=ApplicationRead, responses=READ)
@@ -218,11 +228,12 @@ def add_priority_group(session: SessionDep, project_id: int, data: PriorityGroup
 
 
 @public.get("/projects/{project_id}/priority-groups", response_model=list[PriorityGroupRead],
-            responses=problem_responses(404))
-def list_priority_groups(session: SessionDep, project_id: int) -> Any:
-    """Public, like the lottery it orders (第三十一条 公开): a project's priority groups."""
-    applications.open_project(session, project_id, missing=NotFound("未找到该项目"))
-    return applications.priority_groups(session, project_id)
+            responses=problem_responses(404, 422))
+def list_priority_groups(session: SessionDep, project_id: int, page: PageParams) -> Any:
+    """Public, like the lottery it orders (第三十一条 公开): a project's priority groups in
+    their order (paged by rank and id)."""
+    return page.respond(applications.priority_groups_page(session, project_id,
+                                                          cursor=page.cursor, limit=page.limit))
 
 
 @router.post("/projects/{project_id}/lotteries", response_model=LotteryRead,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,9 +17,9 @@ from app.auth.roles import Role
 from app.auth.service import load_user
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.leases.models import ACTIVE, Lease, LeaseOccupant, TenantNotice
+from app.paging import DEFAULT_LIMIT, Page, keyset, keyset_by, mapped, mapped_all
 from app.personal_data import decrypt_id_number, id_number_digest
-from app.projects.models import Project, Unit
-from app.projects.rents import in_force
+from app.projects.models import Project, RentStandard, Unit
 from app.projects.status import IN_OPERATION
 from app.projects.units import operating_project
 from app.tenants import service as tenants
@@ -126,14 +126,23 @@ def get(session: Session, user: User, application_id: int, *, lock: bool = False
     return found
 
 
-def listing(session: Session, user: User, status: str | None, project_id: int | None
-            ) -> list[TenantApplication]:
+def listing(session: Session, user: User, status: str | None, project_id: int | None, *,
+            cursor: int | None = None, limit: int = DEFAULT_LIMIT) -> Page[TenantApplication]:
+    """The applications ``user`` may see, newest first (keyset by id)."""
     stmt = select(TenantApplication).where(TenantApplication.visible_to(user))
     if status:
         stmt = stmt.where(TenantApplication.status == status)
     if project_id:
         stmt = stmt.where(TenantApplication.project_id == project_id)
-    return list(session.scalars(stmt.order_by(TenantApplication.id.desc()).limit(500)))
+    return keyset(session, stmt, TenantApplication.id, cursor=cursor, limit=limit)
+
+
+def applications_page(session: Session, user: User, status: str | None, project_id: int | None,
+                      *, cursor: int | None = None,
+                      limit: int = DEFAULT_LIMIT) -> Page[dict[str, Any]]:
+    """:func:`listing` as views, with a constant number of statements for the page."""
+    return mapped_all(listing(session, user, status, project_id, cursor=cursor, limit=limit),
+                      lambda found: application_views(session, found))
 
 
 def review(session: Session, user: User, application_id: int, data: ApplicationReview
@@ -181,20 +190,40 @@ def withdraw(session: Session, user: User, application_id: int) -> TenantApplica
 
 
 def application_view(session: Session, application: TenantApplication) -> dict[str, Any]:
-    person = load_user(session, application.applicant_id)
-    project = session.get(Project, application.project_id)
-    group = (session.get(PriorityGroup, application.priority_group_id)
-             if application.priority_group_id else None)
-    taken = load_user(session, application.taken_by_id) if application.taken_by_id else None
+    return application_views(session, [application])[0]
+
+
+def application_views(session: Session, found: list[TenantApplication]) -> list[dict[str, Any]]:
+    """The views of a page of applications: applicants and window clerks, projects and
+    priority groups each read once for the whole page."""
+    if not found:
+        return []
+    people = {u.id: u for u in session.scalars(select(User).where(User.id.in_(
+        {a.applicant_id for a in found} | {a.taken_by_id for a in found if a.taken_by_id})))}
+    projects = dict(session.execute(select(Project.id, Project.name).where(
+        Project.id.in_({a.project_id for a in found}))).all())
+    group_ids = {a.priority_group_id for a in found if a.priority_group_id}
+    groups = dict(session.execute(select(PriorityGroup.id, PriorityGroup.name).where(
+        PriorityGroup.id.in_(group_ids))).all()) if group_ids else {}
+    return [_application_view(a, people, projects, groups) for a in found]
+
+
+def _application_view(application: TenantApplication, people: dict[int, User],
+                      projects: dict[int, str], groups: dict[int, str]) -> dict[str, Any]:
+    person = people.get(application.applicant_id)
+    taken = people.get(application.taken_by_id) if application.taken_by_id else None
     number = decrypt_id_number(person.id_number_enc) if person and person.id_number_enc else None
     eligibility = {k: v for k, v in application.eligibility.items() if k != "declaration"}
     return {
         "id": application.id, "project_id": application.project_id,
-        "project_name": project.name if project else "", "applicant_name": person.full_name if person else "",
+        "project_name": projects.get(application.project_id, ""),
+        "applicant_name": person.full_name if person else "",
         "applicant_id_number_masked": mask_id_number(number) if number else None,
         "channel": application.channel, "taken_by": taken.full_name or taken.username if taken else None,
         "status": application.status, "status_label": STATUS_LABELS[application.status],
-        "eligibility": eligibility, "priority_group": group.name if group else None,
+        "eligibility": eligibility,
+        "priority_group": groups.get(application.priority_group_id)
+        if application.priority_group_id else None,
         "submitted_at": application.submitted_at, "decided_at": application.decided_at,
         "decision_reason": application.decision_reason,
         "allocation_rank": application.allocation_rank, "lottery_id": application.lottery_id,
@@ -222,25 +251,50 @@ def priority_groups(session: Session, project_id: int) -> list[PriorityGroup]:
                                 .order_by(PriorityGroup.rank, PriorityGroup.id)))
 
 
+def priority_groups_page(session: Session, project_id: int, *, cursor: int | None,
+                         limit: int) -> Page[PriorityGroup]:
+    """A project open for applications and its priority groups in lottery order (keyset by
+    rank and id); 404 for any other project."""
+    open_project(session, project_id, missing=NotFound("未找到该项目"))
+    return keyset_by(session, select(PriorityGroup).where(PriorityGroup.project_id == project_id),
+                     [PriorityGroup.rank], PriorityGroup.id, cursor=cursor, limit=limit)
+
+
 def units_available(session: Session, project_id: int) -> int:
     """Published units not under lease."""
     return session.scalar(select(func.count(Unit.id)).where(Unit.project_id == project_id,
                                                             Unit.status == "published")) or 0
 
 
-def housing_on_offer(session: Session) -> list[dict[str, Any]]:
-    """Certified projects accepting applications: units available and a filed rent in force."""
-    result = []
-    for project in session.scalars(select(Project).where(
-            Project.status.in_([s.value for s in IN_OPERATION])).order_by(Project.id)):
-        standard = in_force(session, project.id)
-        available = units_available(session, project.id)
-        if standard is None or available == 0:
-            continue
-        result.append({"project_id": project.id, "name": project.name, "district": project.district,
-                       "address": project.address, "operator": project.operator_unit_name,
-                       "units_available": available, "rates": standard.rates})
-    return result
+def housing_on_offer(session: Session, *, cursor: int | None = None,
+                     limit: int = DEFAULT_LIMIT) -> Page[dict[str, Any]]:
+    """Certified projects accepting applications: units available and a filed rent in force,
+    oldest project first (keyset by id). One statement a page, whatever its size: the units
+    available are counted per project inside it."""
+    published = (Unit.project_id == Project.id, Unit.status == "published")
+    available = (select(func.count(Unit.id)).where(*published).correlate(Project)
+                 .scalar_subquery().label("units_available"))
+    stmt = (select(Project.id, Project.name, Project.district, Project.address,
+                   Project.operator_unit_name, available, RentStandard.rates)
+            .join(RentStandard, and_(RentStandard.project_id == Project.id,
+                                     RentStandard.status == "filed"))
+            .where(Project.status.in_([s.value for s in IN_OPERATION]),
+                   exists(select(Unit.id).where(*published))))
+    return mapped(keyset(session, stmt, Project.id, cursor=cursor, limit=limit, descending=False,
+                         scalars=False), _housing_view)
+
+
+def _housing_view(row: Any) -> dict[str, Any]:
+    return {"project_id": row.id, "name": row.name, "district": row.district,
+            "address": row.address, "operator": row.operator_unit_name,
+            "units_available": row.units_available, "rates": row.rates}
+
+
+def notices_page(session: Session, user: User, *, cursor: int | None,
+                 limit: int) -> Page[TenantNotice]:
+    """A tenant's notices, newest first (keyset by id)."""
+    return keyset(session, select(TenantNotice).where(TenantNotice.user_id == user.id),
+                  TenantNotice.id, cursor=cursor, limit=limit)
 
 
 def waiting(session: Session, project_id: int) -> list[TenantApplication]:

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.audit import service as audit
-from app.auth import api as auth_api
 from app.auth import service as accounts
 from app.auth.deps import SessionDep, get_visible
 from app.auth.models import User
@@ -41,8 +40,10 @@ from app.errors import ProblemError, _chinese_message
 from app.leases import service as leases
 from app.tenants import registry
 from app.tenants.api import MAX_CSV_BYTES
+from app.web import queries
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, loc_path, optional, text, upload
+from app.web.pager import PAGE, next_url
 from rules.calendar import CalendarYearMissing, YearCalendar
 
 router = page_router()
@@ -62,28 +63,28 @@ def _refused_status(exc: ProblemError) -> int:
 # ---- 用户管理 ------------------------------------------------------------------------------------
 
 def _users_page(request: Request, session: Session, user: User, f: FormState | None = None, *,
-                role: str = STAFF, status_code: int = 200) -> Response:
-    everyone = [accounts.user_view(u) for u in accounts.list_users(session)]
+                role: str = STAFF, cursor: int | None = None, status_code: int = 200) -> Response:
     if role == STAFF:
-        shown = [u for u in everyone if u["role"] != Role.tenant]
+        found = accounts.users_page(session, cursor=cursor, limit=PAGE, staff_only=True)
     elif role in Role.__members__:
-        shown = [u for u in everyone if u["role"] == role]
+        found = accounts.users_page(session, cursor=cursor, limit=PAGE, role=role)
     else:
-        role, shown = "", everyone
+        role, found = "", accounts.users_page(session, cursor=cursor, limit=PAGE)
     return render(request, "admin/users.html", {
-        "users": shown, "role": role, "me": user.id, "f": f or FormState(),
-        "role_options": ROLE_OPTIONS,
+        "users": found.items, "next_url": next_url(request, found.next_cursor),
+        "role": role, "me": user.id, "f": f or FormState(), "role_options": ROLE_OPTIONS,
         "filters": [(STAFF, "全部工作人员（不含承租人）"), ("", "全部账号"), *ROLE_OPTIONS],
-        "organizations": [(o.id, f"{o.name}（{o.uscc}）")
-                          for o in auth_api.list_organizations(session, user)],
-        "departments": [(d.id, d.name) for d in auth_api.list_departments(session, user)],
+        "organizations": [(o.id, f"{o.name}（{o.uscc}）") for o in queries.organizations_by_id(session)],
+        "departments": [(d.id, d.name) for d in queries.departments(session)],
     }, status_code=status_code)
 
 
 @router.get("/admin/users", name="admin_users")
-def users(request: Request, session: SessionDep, role: str = STAFF, user: User = ADMIN) -> Response:
-    """Accounts: username, name, role, organisation or department, active; the creation form."""
-    return _users_page(request, session, user, role=role)
+def users(request: Request, session: SessionDep, role: str = STAFF, cursor: int | None = None,
+          user: User = ADMIN) -> Response:
+    """Accounts: username, name, role, organisation or department, active; the creation form.
+    Oldest first, 50 a page (keyset)."""
+    return _users_page(request, session, user, role=role, cursor=cursor)
 
 
 USER_FIELDS = ("username", "role", "full_name", "phone", "id_number", "organization_id", "department_id")
@@ -135,15 +136,18 @@ def set_active(request: Request, session: SessionDep, user_id: int, form: Form,
 # ---- 单位管理 ------------------------------------------------------------------------------------
 
 def _organizations_page(request: Request, session: Session, user: User, f: FormState | None = None,
-                        status_code: int = 200) -> Response:
+                        status_code: int = 200, cursor: int | None = None) -> Response:
+    found = accounts.organizations_page(session, user, cursor=cursor, limit=PAGE)
     return render(request, "admin/organizations.html", {
-        "organizations": auth_api.list_organizations(session, user), "f": f or FormState()},
-        status_code=status_code)
+        "organizations": found.items, "next_url": next_url(request, found.next_cursor),
+        "f": f or FormState()}, status_code=status_code)
 
 
 @router.get("/admin/organizations", name="admin_organizations")
-def organizations(request: Request, session: SessionDep, user: User = ADMIN) -> Response:
-    return _organizations_page(request, session, user)
+def organizations(request: Request, session: SessionDep, cursor: int | None = None,
+                  user: User = ADMIN) -> Response:
+    """Registered organisations, oldest first, 50 a page (keyset); the registration form."""
+    return _organizations_page(request, session, user, cursor=cursor)
 
 
 @router.post("/admin/organizations", name="admin_organization_create")

@@ -25,6 +25,7 @@ from app.projects.schemas import OpinionIn
 from app.web import queries
 from app.web.core import Form, attempt, page_router, redirect, render, require, require_department
 from app.web.forms import FormState, optional, rows, text
+from app.web.pager import PAGE, next_url
 from app.web.projects import act, project_page
 
 router = page_router()
@@ -34,8 +35,12 @@ FAGAI = require_department("fagai")
 
 
 @router.get("/department/inbox", name="department_inbox")
-def inbox(request: Request, session: SessionDep, user: User = DEPARTMENT) -> Response:
-    return render(request, "department/inbox.html", {"items": queries.department_inbox(session, user)})
+def inbox(request: Request, session: SessionDep, cursor: int | None = None,
+          user: User = DEPARTMENT) -> Response:
+    """The projects sent to my department, unanswered first, then the newest; 50 a page."""
+    found = queries.department_inbox(session, user, cursor=cursor, limit=PAGE)
+    return render(request, "department/inbox.html", {
+        "items": found.items, "next_url": next_url(request, found.next_cursor)})
 
 
 @router.post("/projects/{project_id:int}/opinion", name="project_opinion")
@@ -51,11 +56,16 @@ def opinion(request: Request, session: SessionDep, project_id: int, form: Form,
 # ---- 市住建局 -----------------------------------------------------------------------------------
 
 @router.get("/department/listings", name="department_listings")
-def listings(request: Request, session: SessionDep, user: User = ZHUJIAN) -> Response:
-    projects = queries.operating_projects(session, user)
+def listings(request: Request, session: SessionDep, cursor: int | None = None,
+             queue_cursor: int | None = None, user: User = ZHUJIAN) -> Response:
+    """Listings to verify or late (``queue_cursor``), and the projects in operation with their
+    latest appraisal and rent in force (``cursor``); 50 a page each."""
+    queue = queries.listing_queue(session, user, cursor=queue_cursor, limit=PAGE)
+    projects = queries.operating_projects(session, user, cursor=cursor, limit=PAGE)
     return render(request, "department/listings.html", {
-        "queue": queries.listing_queue(session, user),
-        "projects": [{"project": p, "rents": rents.rents_view(session, p)} for p in projects]})
+        "queue": queue.items, "queue_next_url": next_url(request, queue.next_cursor, "queue_cursor"),
+        "projects": queries.rents_overview(session, projects.items),
+        "next_url": next_url(request, projects.next_cursor)})
 
 
 def _appraisal(form: FormData) -> AppraisalIn:
@@ -91,15 +101,18 @@ def verify_listing(request: Request, session: SessionDep, project_id: int, form:
 # ---- 市发改委 -----------------------------------------------------------------------------------
 
 def _filings_page(request: Request, session: Any, user: User, forms: dict[str, FormState] | None = None,
-                  status_code: int = 200) -> Response:
+                  status_code: int = 200, cursor: int | None = None) -> Response:
+    found = queries.proposed_standards(session, user, cursor=cursor, limit=PAGE)
     return render(request, "department/filings.html", {
-        "standards": queries.proposed_standards(session, user), "forms": forms or {},
-        "blank": FormState()}, status_code=status_code)
+        "standards": found.items, "next_url": next_url(request, found.next_cursor),
+        "forms": forms or {}, "blank": FormState()}, status_code=status_code)
 
 
 @router.get("/department/filings", name="department_filings")
-def filings(request: Request, session: SessionDep, user: User = FAGAI) -> Response:
-    return _filings_page(request, session, user)
+def filings(request: Request, session: SessionDep, cursor: int | None = None,
+            user: User = FAGAI) -> Response:
+    """Proposed rent standards waiting for filing, oldest first; 50 a page."""
+    return _filings_page(request, session, user, cursor=cursor)
 
 
 @router.post("/rent-standards/{standard_id:int}/file", name="rent_standard_file")

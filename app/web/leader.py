@@ -13,6 +13,7 @@ from app.projects.schemas import LeaderDecisionIn
 from app.projects.status import ProjectStatus
 from app.web.core import Form, page_router, render, require
 from app.web.forms import blank, optional, row_renamer, rows, text
+from app.web.pager import PAGE, next_url
 from app.web.projects import act
 
 router = page_router()
@@ -20,10 +21,14 @@ LEADER = require(Role.leader)
 
 
 @router.get("/leader/approvals", name="leader_approvals")
-def approvals(request: Request, session: SessionDep, user: User = LEADER) -> Response:
-    """Projects the meeting passed, waiting for the leading group, soonest deadline first."""
-    items = [i for i in review.queue(session, user) if i["status"] == ProjectStatus.meeting_passed]
-    return render(request, "leader/approvals.html", {"items": items})
+def approvals(request: Request, session: SessionDep, cursor: int | None = None,
+              user: User = LEADER) -> Response:
+    """Projects the meeting passed, waiting for the leading group, soonest deadline first;
+    50 a page."""
+    found = review.queue(session, user, cursor=cursor, limit=PAGE,
+                         status=ProjectStatus.meeting_passed.value)
+    return render(request, "leader/approvals.html", {
+        "items": found.items, "next_url": next_url(request, found.next_cursor)})
 
 
 @router.post("/projects/{project_id:int}/leader-approval", name="project_leader_approval")

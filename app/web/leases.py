@@ -44,10 +44,12 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
+from app.paging import MAX_LIMIT, Page
 from app.projects import rents, service, units
 from app.tenants import applications
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, Rename, optional, text
+from app.web.pager import PAGE, next_url
 from app.web.projects import project_page
 from app.web.public import lease_url
 from rules.art35_43_lease import renewal_window_opens
@@ -57,7 +59,6 @@ from rules.identifiers import mask_id_number
 
 router = page_router()
 LEASE_READERS = (Role.developer, Role.tenant, Role.employer, Role.office, Role.auditor, Role.admin)
-PAGE = 50
 HOW = [("purchase", "购买"), ("gift", "获赠"), ("inheritance", "继承"), ("other", "其他")]
 VIOLATION_KINDS = [(k.value, k.label) for k in ViolationKind]
 EXTENSION_LABELS = {"requested": "待运营单位审核", "approved": "已同意", "refused": "未同意"}
@@ -65,22 +66,27 @@ EXTENSION_LABELS = {"requested": "待运营单位审核", "approved": "已同意
 
 @router.get("/leases", name="lease_list")
 def lease_list(request: Request, session: SessionDep, cursor: int | None = None,
+               waiting_cursor: int | None = None,
                user: User = require(*LEASE_READERS)) -> Response:
-    found = leases.list_for(session, user, cursor=cursor, limit=PAGE)
-    waiting = ([applications.application_view(session, a)
-                for a in applications.listing(session, user, "approved", None)]
-               if user.role == Role.developer else [])
+    """The leases the viewer may see, newest first (``cursor``), and for an operator the
+    approved applications waiting to sign (``waiting_cursor``); 50 a page each."""
+    found = leases.leases_page(session, user, cursor=cursor, limit=PAGE)
+    waiting = (applications.applications_page(session, user, "approved", None,
+                                              cursor=waiting_cursor, limit=PAGE)
+               if user.role == Role.developer else Page([], None))
     return render(request, "leases/list.html", {
-        "leases": leases.lease_views(session, found), "waiting": waiting,
-        "next_cursor": found[-1].id if len(found) == PAGE else None})
+        "leases": found.items, "waiting": waiting.items,
+        "next_url": next_url(request, found.next_cursor),
+        "waiting_next_url": next_url(request, waiting.next_cursor, "waiting_cursor")})
 
 
 # ---- signing (the operator) ------------------------------------------------------------------
 
 def _sign_page(request: Request, session: Any, user: User, f: FormState,
                status_code: int = 200) -> Response:
-    approved = [applications.application_view(session, a)
-                for a in applications.listing(session, user, "approved", None)]
+    # the choices of one select: the newest approved applications (the list page pages them all)
+    approved = applications.applications_page(session, user, "approved", None,
+                                              limit=MAX_LIMIT).items
     chosen, unit_options = None, []
     application_id = f.value("application_id")
     if str(application_id).isdigit():
@@ -131,9 +137,7 @@ def sign(request: Request, session: SessionDep, form: Form,
 def _violations_of(session: Session, lease: Lease) -> list[dict[str, Any]]:
     """The lease's entries of its party's credit record (第四十一条): the tenant's, or for an
     employer lease the employer's, kept to this lease."""
-    entries = (leases.credit(session, tenant_id=lease.tenant_id) if lease.tenant_id is not None
-               else leases.credit(session, organization_id=lease.employer_organization_id))
-    return [e for e in entries if e["lease_number"] == lease.number]
+    return leases.lease_credit(session, lease)
 
 
 def _actions_for(user: User, lease: Lease, violations: list[dict[str, Any]],
@@ -169,10 +173,12 @@ def _actions_for(user: User, lease: Lease, violations: list[dict[str, Any]],
 
 def _lease_page(request: Request, session: Session, user: User, lease_id: int,
                 forms: dict[str, FormState] | None = None, status_code: int = 200,
-                **extra: Any) -> Response:
+                occupant_cursor: int | None = None, **extra: Any) -> Response:
     lease = leases.get(session, user, lease_id)
     view = leases.lease_views(session, [lease])[0]
-    occupants = leases.occupants(session, lease) if lease.kind == "employer" else []
+    placed = (leases.occupants(session, lease, cursor=occupant_cursor, limit=PAGE)
+              if lease.kind == "employer" else Page([], None))
+    occupants = placed.items
     violations = _violations_of(session, lease)
     actions = _actions_for(user, lease, violations, occupants)
     shown = actions - {"move_out", "rectified"}  # the forms on the page, by their name in ``forms``
@@ -185,6 +191,8 @@ def _lease_page(request: Request, session: Session, user: User, lease_id: int,
         "lease": view, "qr": qr_svg(lease_url(view["number"])),
         "verify_path": f"/leases/{view['number']}/verify",
         "occupants": occupants, "violations": violations, "actions": actions,
+        "occupants_next_url": (f"/leases/{lease.id}?occupant_cursor={placed.next_cursor}#occupants-title"
+                               if placed.next_cursor is not None else None),
         "extension": {"until": lease.extension_requested_to, "reason": lease.extension_reason,
                       "status": lease.extension_status,
                       "label": EXTENSION_LABELS.get(lease.extension_status or "")},
@@ -202,8 +210,10 @@ def _lease_page(request: Request, session: Session, user: User, lease_id: int,
 
 @router.get("/leases/{lease_id:int}", name="lease_detail")
 def lease_detail(request: Request, session: SessionDep, lease_id: int,
+                 occupant_cursor: int | None = None,
                  user: User = require(*LEASE_READERS)) -> Response:
-    return _lease_page(request, session, user, lease_id)
+    """One lease (``occupant_cursor``: the page of its occupants to show, 50 a page)."""
+    return _lease_page(request, session, user, lease_id, occupant_cursor=occupant_cursor)
 
 
 def _fields(*names: str, **aliases: str) -> Rename:
@@ -342,8 +352,7 @@ def occupant_add(request: Request, session: SessionDep, lease_id: int, form: For
     """整体配租: the employer places an eligible member of staff (第三十一、三十二条)."""
 
     def done(occupant: Any) -> tuple[str, str]:
-        lease = leases.get(session, user, lease_id)
-        name = next((o["name"] for o in leases.occupants(session, lease) if o["id"] == occupant.id), None)
+        name = leases.occupant_view(session, occupant)["name"]
         return f"/leases/{lease_id}", f"已安排职工{name or ''}入住"
 
     return _act(request, session, user, lease_id, "occupant", form, OccupantIn,

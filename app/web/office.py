@@ -25,6 +25,7 @@ from app.tenants.schemas import ApplicationReview
 from app.web import queries
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, blank, optional, row_renamer, rows, text
+from app.web.pager import PAGE, next_url
 from app.web.projects import act
 
 router = page_router()
@@ -32,12 +33,21 @@ OFFICE = require(Role.office)
 
 
 @router.get("/office/queue", name="office_queue")
-def queue(request: Request, session: SessionDep, user: User = OFFICE) -> Response:
+def queue(request: Request, session: SessionDep, cursor: int | None = None,
+          exit_cursor: int | None = None, listing_cursor: int | None = None,
+          user: User = OFFICE) -> Response:
     """Open applications, soonest deadline first, with overdue and due-soon flags; pending
-    exit requests (3 working days) and listings waiting for 住建 or overdue."""
+    exit requests (3 working days) and listings waiting for 住建 or overdue. Each list is
+    paged on its own (50 a page; ``cursor``, ``exit_cursor``, ``listing_cursor``)."""
+    items = review.queue(session, user, cursor=cursor, limit=PAGE)
+    pending = exits.queue(session, cursor=exit_cursor, limit=PAGE)
+    listings = queries.listing_queue(session, user, cursor=listing_cursor, limit=PAGE)
     return render(request, "office/queue.html", {
-        "items": review.queue(session, user), "exits": exits.queue(session),
-        "listings": queries.listing_queue(session, user), "stats": review.stats(session)})
+        "items": items.items, "next_url": next_url(request, items.next_cursor),
+        "exits": pending.items, "exits_next_url": next_url(request, pending.next_cursor, "exit_cursor"),
+        "listings": listings.items,
+        "listings_next_url": next_url(request, listings.next_cursor, "listing_cursor"),
+        "stats": review.stats(session)})
 
 
 def _lines(value: str) -> list[str]:
@@ -120,10 +130,9 @@ def revoke(request: Request, session: SessionDep, project_id: int, form: Form,
 @router.post("/exit-requests/{request_id:int}/decision", name="exit_decision")
 def decide_exit(request: Request, session: SessionDep, request_id: int, form: Form,
                 user: User = OFFICE) -> Response:
-    found = next((r for r in exits.queue(session) if r["id"] == request_id), None)
-    if found is None:
+    project_id = exits.pending_request_project(session, request_id)
+    if project_id is None:
         raise NotFound("未找到待决定的退出申请")
-    project_id = found["project_id"]
     return act(request, session, user, project_id, "exit_decision", form,
                lambda f: ExitDecisionIn.model_validate({"approve": optional(f, "approve"),
                                                         "comment": text(f, "comment")}),
@@ -140,12 +149,14 @@ APPLICATION_STATUSES = [("submitted", "待审核"), ("approved", "审核通过�
 
 @router.get("/office/applications", name="office_applications")
 def application_list(request: Request, session: SessionDep, status: str = "submitted",
-                     user: User = OFFICE) -> Response:
+                     cursor: int | None = None, user: User = OFFICE) -> Response:
+    """Applications in one state (or all), newest first, 50 a page (keyset)."""
     wanted = status if status in {s for s, _ in APPLICATION_STATUSES} else "submitted"
-    items = [applications.application_view(session, a)
-             for a in applications.listing(session, user, wanted or None, None)]
+    found = applications.applications_page(session, user, wanted or None, None, cursor=cursor,
+                                           limit=PAGE)
     return render(request, "office/applications.html", {
-        "items": items, "status": wanted, "statuses": APPLICATION_STATUSES})
+        "items": found.items, "next_url": next_url(request, found.next_cursor),
+        "status": wanted, "statuses": APPLICATION_STATUSES})
 
 
 def _application_page(request: Request, session: Any, user: User, application_id: int,
@@ -190,16 +201,12 @@ def review_application(request: Request, session: SessionDep, application_id: in
 # ---- lotteries (第三十一条) ----------------------------------------------------------------
 
 @router.get("/office/lotteries", name="office_lotteries")
-def lotteries(request: Request, session: SessionDep, user: User = OFFICE) -> Response:
-    projects = queries.operating_projects(session, user)
-    drawn = queries.lotteries_of(session, [p.id for p in projects])
-    items = []
-    for p in projects:
-        waiting = [a for a in applications.waiting(session, p.id) if a.lottery_id is None]
-        items.append({"project": p, "waiting": len(waiting),
-                      "available": applications.units_available(session, p.id),
-                      "lotteries": drawn[p.id]})
-    return render(request, "office/lotteries.html", {"items": items})
+def lotteries(request: Request, session: SessionDep, cursor: int | None = None,
+              user: User = OFFICE) -> Response:
+    """Projects in operation with their waiting applications, units and draws; 50 a page."""
+    found = queries.lottery_board(session, user, cursor=cursor, limit=PAGE)
+    return render(request, "office/lotteries.html", {
+        "items": found.items, "next_url": next_url(request, found.next_cursor)})
 
 
 @router.post("/office/projects/{project_id:int}/lottery", name="office_lottery_commit")

@@ -30,6 +30,7 @@ from app.auth.roles import Role
 from app.errors import NotFound, ProblemError
 from app.leases import service as leases
 from app.leases.service import OPERATOR_VIOLATIONS
+from app.paging import Page
 from app.projects import documents, exits, operation, rents, review, service, subsidies, units
 from app.projects.api import project_view
 from app.projects.benefits import benefit_records
@@ -41,6 +42,7 @@ from app.tenants import applications
 from app.web import queries
 from app.web.core import attempt, page_router, redirect, render, require
 from app.web.forms import FormState, Rename
+from app.web.pager import PAGE, next_url
 from rules.calendar import CalendarYearMissing
 
 router = page_router()
@@ -60,15 +62,17 @@ def clock_or_none(session: Session, project: Any) -> dict[str, Any] | None:
 
 @router.get("/projects", name="project_list")
 def project_list(request: Request, session: SessionDep, status: str | None = None,
-                 user: User = require(*PROJECT_READERS)) -> Response:
-    """My projects (developer) or the projects the viewer may see, with status and clock."""
+                 cursor: int | None = None, user: User = require(*PROJECT_READERS)) -> Response:
+    """My projects (developer) or the projects the viewer may see, with status and clock;
+    newest first, 50 a page (keyset)."""
     wanted = status if status in S.__members__ else None
-    clocks = {i["project_id"]: i for i in review.queue(session, user)}
-    items = [{"project": p, "status_label": S(p.status).label,
-              "clock": clocks.get(p.id) if p.accepted_on is not None else None}
-             for p in service.list_projects(session, user, wanted)]
-    return render(request, "projects/list.html", {"items": items, "status": wanted,
-                                                  "statuses": [(s.value, s.label) for s in S]})
+    found = service.projects_page(session, user, wanted, cursor=cursor, limit=PAGE)
+    clocks = review.clocks(session, found.items)
+    items = [{"project": p, "status_label": S(p.status).label, "clock": clocks.get(p.id)}
+             for p in found.items]
+    return render(request, "projects/list.html", {
+        "items": items, "status": wanted, "statuses": [(s.value, s.label) for s in S],
+        "next_url": next_url(request, found.next_cursor)})
 
 
 def actions_for(user: User, project: Any, context: dict[str, Any]) -> set[str]:
@@ -136,12 +140,15 @@ CREDIT_READERS = (Role.office, Role.auditor, Role.admin, Role.leader)
 PRIORITY_KINDS = {"park": "园区", "enterprise": "企业"}
 
 
-def operator_credit(session: Session, user: User, project: Any) -> list[dict[str, Any]] | None:
-    """第四十一条: the operator's credit record, shown to whom ``GET /organizations/{id}/credit``
-    shows it (the organisation itself and the city-wide roles); None for anyone else."""
+def operator_credit(session: Session, user: User, project: Any,
+                    cursor: int | None = None) -> Page[dict[str, Any]] | None:
+    """第四十一条: a page of the operator's credit record, shown to whom
+    ``GET /organizations/{id}/credit`` shows it (the organisation itself and the city-wide
+    roles); None for anyone else."""
     if user.organization_id != project.organization_id and user.role not in CREDIT_READERS:
         return None
-    return leases.credit(session, organization_id=project.organization_id)
+    return leases.credit(session, organization_id=project.organization_id, cursor=cursor,
+                         limit=PAGE)
 
 
 def priority_groups_view(session: Session, project: Any) -> list[dict[str, Any]]:
@@ -161,8 +168,10 @@ def visible_organizations(session: Session, user: User) -> list[Organization]:
 
 
 def project_page(request: Request, session: Session, user: User, project_id: int, *,
-                 forms: dict[str, FormState] | None = None, status_code: int = 200) -> Response:
+                 forms: dict[str, FormState] | None = None, status_code: int = 200,
+                 credit_cursor: int | None = None) -> Response:
     project = service.get_project(session, user, project_id)
+    credit = operator_credit(session, user, project, credit_cursor)
     view = project_view(project)
     history = [service.event_view(e) for e in service.history(session, project)]
     ever_certified = project.status in EVER_CERTIFIED
@@ -183,7 +192,9 @@ def project_page(request: Request, session: Session, user: User, project_id: int
         "subsidies": subsidies.of_project(session, project) if ever_certified else [],
         "benefits": benefit_records(session, project) if ever_certified else [],
         "priority_groups": priority_groups_view(session, project),
-        "operator_credit": operator_credit(session, user, project),
+        "operator_credit": credit.items if credit is not None else None,
+        "credit_next_url": (f"/projects/{project.id}?credit_cursor={credit.next_cursor}#credit-title"
+                            if credit is not None and credit.next_cursor is not None else None),
     }
     context["actions"] = actions_for(user, project, context)
     if "transfer" in context["actions"]:
@@ -222,8 +233,10 @@ def unplaced(forms: dict[str, FormState], context: dict[str, Any]) -> list[FormS
 
 @router.get("/projects/{project_id:int}", name="project_detail")
 def project_detail(request: Request, session: SessionDep, project_id: int,
+                   credit_cursor: int | None = None,
                    user: User = require(*PROJECT_READERS)) -> Response:
-    return project_page(request, session, user, project_id)
+    """One project (``credit_cursor``: the page of the operator's credit record to show)."""
+    return project_page(request, session, user, project_id, credit_cursor=credit_cursor)
 
 
 @router.get("/projects/{project_id:int}/notice", name="project_notice")

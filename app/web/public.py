@@ -18,6 +18,7 @@ from app.projects import rents, units
 from app.tenants import lottery
 from app.web.core import OptionalUser, page_router, redirect, render
 from app.web.nav import PUBLIC, nav_for
+from app.web.pager import PAGE, next_url
 
 router = page_router()
 
@@ -80,9 +81,13 @@ def verify_listing(request: Request, session: SessionDep, _: OptionalUser, code:
 
 
 @router.get("/rents", name="public_rents")
-def public_rents(request: Request, session: SessionDep, _: OptionalUser) -> Response:
-    """第三十七条: the filed rent standards in force, project by project (向社会公布)."""
-    return render(request, "public/rents.html", {"rents": rents.public_rents(session)})
+def public_rents(request: Request, session: SessionDep, _: OptionalUser,
+                 cursor: int | None = None) -> Response:
+    """第三十七条: the filed rent standards in force, project by project (向社会公布), by
+    district and name, 50 projects a page."""
+    found = rents.public_rents(session, cursor=cursor, limit=PAGE)
+    return render(request, "public/rents.html", {
+        "rents": found.items, "next_url": next_url(request, found.next_cursor)})
 
 
 @router.get("/lotteries/{lottery_id:int}", name="lottery_page")

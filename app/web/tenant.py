@@ -20,6 +20,7 @@ from app.tenants.schemas import ApplicationIn, CommitmentIn, ProfileIn
 from app.web import queries
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, optional, text
+from app.web.pager import PAGE, next_url
 from rules.params import value_at
 
 router = page_router()
@@ -32,12 +33,15 @@ def _refused(exc: ProblemError) -> None:
 
 
 @router.get("/tenant", name="tenant_home")
-def home(request: Request, session: SessionDep, user: User = TENANT) -> Response:
+def home(request: Request, session: SessionDep, cursor: int | None = None,
+         user: User = TENANT) -> Response:
+    """My details, my latest applications, and my notices, newest first (``cursor``: 50 a page)."""
     me = tenants.tenant_view(session, user)
-    mine = [applications.application_view(session, a)
-            for a in applications.listing(session, user, None, None)]
+    mine = applications.applications_page(session, user, None, None, limit=PAGE)
+    notices = applications.notices_page(session, user, cursor=cursor, limit=PAGE)
     return render(request, "tenant/home.html", {
-        "me": me, "applications": mine, "notices": queries.tenant_notices(session, user)})
+        "me": me, "applications": mine.items, "notices": notices.items,
+        "next_url": next_url(request, notices.next_cursor)})
 
 
 # ---- profile -----------------------------------------------------------------------------------
@@ -126,14 +130,19 @@ def sign_commitment(request: Request, session: SessionDep, form: Form, user: Use
 
 # ---- applying ----------------------------------------------------------------------------------
 
-def _apply_page(request: Request, session: Any, f: FormState, status_code: int = 200) -> Response:
-    return render(request, "tenant/apply.html", {"f": f, "housing": applications.housing_on_offer(session)},
-                  status_code=status_code)
+def _apply_page(request: Request, session: Any, f: FormState, status_code: int = 200,
+                cursor: int | None = None) -> Response:
+    housing = applications.housing_on_offer(session, cursor=cursor, limit=PAGE)
+    return render(request, "tenant/apply.html", {
+        "f": f, "housing": housing.items,
+        "next_url": f"/tenant/apply?cursor={housing.next_cursor}" if housing.next_cursor else None},
+        status_code=status_code)
 
 
 @router.get("/tenant/apply", name="tenant_apply")
 def apply_form(request: Request, session: SessionDep, project_id: str = "",
-               user: User = TENANT) -> Response:
+               cursor: int | None = None, user: User = TENANT) -> Response:
+    """The application form: the projects on offer (50 a page) and the declaration."""
     signed = tenants.commitment_of(session, user.id)
     values: dict[str, Any] = {"project_id": project_id}
     if signed is not None:
@@ -141,7 +150,7 @@ def apply_form(request: Request, session: SessionDep, project_id: str = "",
         values |= {"owns_home_in_central_area": "true" if d.get("owns_home_in_central_area") else "false",
                    "public_rental_qualified": "on" if d.get("public_rental_qualified") else "",
                    "receiving_public_rental": "on" if d.get("receiving_public_rental") else ""}
-    return _apply_page(request, session, FormState(values))
+    return _apply_page(request, session, FormState(values), cursor=cursor)
 
 
 @router.post("/tenant/apply", name="tenant_apply_submit")
@@ -163,10 +172,12 @@ def apply(request: Request, session: SessionDep, form: Form, user: User = TENANT
 
 
 @router.get("/tenant/applications", name="tenant_applications")
-def my_applications(request: Request, session: SessionDep, user: User = TENANT) -> Response:
-    items = [applications.application_view(session, a)
-             for a in applications.listing(session, user, None, None)]
-    return render(request, "tenant/applications.html", {"items": items})
+def my_applications(request: Request, session: SessionDep, cursor: int | None = None,
+                    user: User = TENANT) -> Response:
+    """My applications, newest first, 50 a page."""
+    found = applications.applications_page(session, user, None, None, cursor=cursor, limit=PAGE)
+    return render(request, "tenant/applications.html", {
+        "items": found.items, "next_url": next_url(request, found.next_cursor)})
 
 
 @router.post("/tenant/applications/{application_id:int}/withdraw", name="tenant_application_withdraw")

@@ -3,7 +3,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from rules.art26_30_listing import ListingState, check_completion_date, listing_due_on, listing_state
+from rules.art26_30_listing import (
+    ListingState,
+    check_completion_date,
+    listing_due_on,
+    listing_state,
+    overdue_completion_ranges,
+)
 from rules.params import ParameterNotInForce, value_at
 
 D = date
@@ -78,3 +84,13 @@ def test_completion_date(completed_on: date, today: date, ok: bool, code: str) -
     assert (finding.article, finding.code, finding.ok) == ("第二十六条", code, ok)
     assert finding.field == "completed_on"
     assert completed_on.isoformat() in finding.message
+
+
+@pytest.mark.parametrize("today", [D(2022, 5, 6), D(2022, 5, 22), D(2024, 6, 17), D(2026, 1, 1)])
+def test_overdue_completion_ranges_select_what_listing_state_calls_overdue(today: date) -> None:
+    ranges = overdue_completion_ranges(today)
+    day = D(2022, 5, 6)  # the regulation's first day: completions before it have no period
+    while day <= today:
+        chosen = any(start <= day < end for start, end in ranges)
+        assert chosen == listing_state(day, None, today).overdue, day
+        day += timedelta(days=1)
