@@ -472,14 +472,28 @@ def fetch_rows(session: Session, stmt: Select[Any], params: dict[str, Any] | Non
         sql, values = expanded.statement, expanded.parameters
     driver = connection.connection.driver_connection
     cursor = driver.cursor(row_factory=namedtuple_row) if named else driver.cursor()
-    for setting in planner:
-        driver_result(driver.execute(f"SET {setting}"))
-    try:
+    if not planner:
         driver_result(cursor.execute(sql, values, prepare=True))
         return driver_result(cursor.fetchall())  # type: ignore[no-any-return]
-    finally:
+    # the settings, the statement and the reset in one round trip (psycopg's pipeline mode)
+    resets = [f"RESET {setting.split('=')[0].strip()}" for setting in planner]
+    if inspect.iscoroutinefunction(driver.commit):
+        async def pipelined() -> Sequence[Any]:
+            async with driver.pipeline():
+                for setting in planner:
+                    await driver.execute(f"SET {setting}")
+                await cursor.execute(sql, values, prepare=True)
+                for reset in resets:
+                    await driver.execute(reset)
+            return await cursor.fetchall()  # type: ignore[no-any-return]
+        return await_(pipelined())  # type: ignore[no-any-return]
+    with driver.pipeline():
         for setting in planner:
-            driver_result(driver.execute(f"RESET {setting.split('=')[0].strip()}"))
+            driver.execute(f"SET {setting}")
+        cursor.execute(sql, values, prepare=True)
+        for reset in resets:
+            driver.execute(reset)
+    return cursor.fetchall()  # type: ignore[no-any-return]
 
 
 def driver_result(value: Any) -> Any:

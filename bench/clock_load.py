@@ -85,7 +85,7 @@ def wrk(url: str, seconds: int, connections: int, header: str | None) -> tuple[f
     total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     if errors := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
         raise SystemExit(f"{url}: {errors.group(1)} failed responses\n{output}")
-    p99 = re.search(r"99%\s+(\S+)", output)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
     return rate, total, p99.group(1) if p99 else "?"
 
 

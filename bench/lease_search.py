@@ -57,6 +57,18 @@ def api_run(base: str, headers: dict[str, str]) -> tuple[list[float], list[tuple
     return samples, walked
 
 
+def floor_run(base: str, headers: dict[str, str], n: int) -> list[float]:
+    """An authenticated request that reads nothing else (``/auth/me``): what every API call
+    costs before its own query (HTTP, the token and account check, JSON)."""
+    samples = []
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        for _ in range(n):
+            started = time.perf_counter()
+            client.get("/api/v1/auth/me").raise_for_status()
+            samples.append(time.perf_counter() - started)
+    return samples
+
+
 def sql_run(url: str, walked: list[tuple[str, str | None]]) -> list[float]:
     from app.audit.leases import LeaseFilter, page_statement
 
@@ -85,12 +97,18 @@ def main() -> None:
         headers = token(base, "auditor1")
         api_run(base, headers)  # warm-up: connection pool, prepared statements, caches
         api, walked = api_run(base, headers)
+        floor_run(base, headers, 50)
+        floor = floor_run(base, headers, len(api))
     sql_run(args.url, walked)  # warm-up
     sql = sql_run(args.url, walked)
     ms = 1000
     print(f"requests: {len(api)} (4 districts × up to {PAGES} keyset pages × {ROUNDS} rounds)")
     print(f"API : median {statistics.median(api) * ms:.1f} ms, p95 {pct(api, 0.95) * ms:.1f} ms")
     print(f"SQL : median {statistics.median(sql) * ms:.1f} ms, p95 {pct(sql, 0.95) * ms:.1f} ms")
+    print(f"authenticated floor (/auth/me): median {statistics.median(floor) * ms:.1f} ms, "
+          f"p95 {pct(floor, 0.95) * ms:.1f} ms")
+    print(f"API minus floor over SQL: median "
+          f"{(statistics.median(api) - statistics.median(floor)) / statistics.median(sql):.2f}×")
     print(f"ratio API/SQL: median {statistics.median(api) / statistics.median(sql):.2f}×, "
           f"p95 {pct(api, 0.95) / pct(sql, 0.95):.2f}× (targets: ≤ 2×, API p95 ≤ 10 ms)")
 

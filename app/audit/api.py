@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Response
 from fastapi.responses import StreamingResponse
+from pydantic_core import to_json
 
 from app.audit import dashboard, exports, service
 from app.audit import leases as lease_search
@@ -98,8 +98,7 @@ def search_leases_by_body(session: ReadSessionDep, write: SessionDep, data: Leas
 def _page(page: dict[str, Any]) -> Response:
     """The page as JSON straight from the service's plain values (the shape ``AuditLeasePage``
     declares), skipping a second validation of rows the service just built."""
-    return Response(json.dumps(page, ensure_ascii=False, default=str, separators=(",", ":")),
-                    media_type="application/json")
+    return Response(to_json(page), media_type="application/json")
 
 
 EXPORT = problem_responses(401, 403, 422) | {200: {"content": {
