@@ -4,6 +4,9 @@
 #   docker run -p 8000:8000 -e BAOZU_DATABASE_URL=postgresql+psycopg://... \
 #     -e BAOZU_SECRET_KEY=... -e BAOZU_DATA_KEY=... \
 #     -e FORWARDED_ALLOW_IPS=<the load balancer's addresses> baozu
+# Each gunicorn worker (WEB_CONCURRENCY) is one event loop with its own database pools:
+# 2 × BAOZU_DB_POOL_SIZE connections to the primary per worker (docs/concurrency.md sizes
+# them against PostgreSQL's max_connections across workers and containers).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
