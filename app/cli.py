@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import ProblemError, _field_errors
+from app.core.errors import ProblemError, _field_errors
 
 cli = typer.Typer(help="保租通命令行工具", no_args_is_help=True, add_completion=False)
 audit_cli = typer.Typer(help="审计日志", no_args_is_help=True)
@@ -31,7 +31,7 @@ def fail(message: str, code: int = 2) -> None:
 @contextmanager
 def transaction() -> Iterator[Session]:
     """One transaction: committed when the block succeeds, rolled back on any error."""
-    from app.db import database
+    from app.core.db import database
 
     with database().write_sessions.begin() as session:
         yield session
@@ -42,7 +42,7 @@ def migrate() -> None:
     """把数据库结构升级到最新版本（alembic upgrade head）。"""
     from alembic import command
 
-    from app.health import alembic_config
+    from app.core.health import alembic_config
 
     cfg = alembic_config()
     cfg.attributes["configure_logging"] = False
@@ -63,11 +63,11 @@ def create_user(
     id_number: Annotated[str | None, typer.Option("--id-number", help="身份证号码")] = None,
 ) -> None:
     """创建账号（单位不存在时按名称和统一社会信用代码登记）。"""
+    from app.accounts import service
+    from app.accounts.models import Organization
+    from app.accounts.roles import Role
+    from app.accounts.schemas import OrganizationCreate, UserCreate
     from app.audit.service import SYSTEM
-    from app.auth import service
-    from app.auth.models import Organization
-    from app.auth.roles import Role
-    from app.auth.schemas import OrganizationCreate, UserCreate
 
     if role not in {r.value for r in Role}:
         fail(f"未知角色 {role}；可选：{'、'.join(r.value for r in Role)}")

@@ -11,22 +11,23 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import PROJECT_ROOT
-from app.audit.api import dashboard_router
-from app.audit.api import router as audit_router
-from app.auth.api import router as auth_router
+from app.accounts.api import router as auth_router
+from app.approval.api import public as certificates_router
+from app.approval.api import router as projects_router
 from app.calendar.api import router as calendar_router
-from app.db import database
-from app.errors import install_error_handlers
-from app.health import router as health_router
-from app.http_hygiene import install as install_http_hygiene
+from app.core.db import database
+from app.core.errors import install_error_handlers
+from app.core.health import router as health_router
+from app.core.http_hygiene import install as install_http_hygiene
 from app.leases.api import public as leases_public_router
 from app.leases.api import router as leases_router
-from app.projects.api import public as certificates_router
-from app.projects.api import router as projects_router
-from app.projects.lifecycle_api import public as lifecycle_public_router
-from app.projects.lifecycle_api import router as lifecycle_router
+from app.operation.api import public as lifecycle_public_router
+from app.operation.api import router as lifecycle_router
+from app.oversight.api import dashboard_router
+from app.oversight.api import router as audit_router
 from app.tenants.api import public as tenants_public_router
 from app.tenants.api import router as tenants_router
+from app.web.core import error_page
 from app.web.routes import router as pages_router
 
 API_PREFIX = "/api/v1"
@@ -54,7 +55,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    install_error_handlers(app)
+    install_error_handlers(app, page_not_found=lambda request, detail: error_page(request, 404, detail))
     install_http_hygiene(app)
     # Included straight into the app (no intermediate router): every level of inclusion is
     # another linear scan of its routes for each request.

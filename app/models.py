@@ -1,26 +1,28 @@
 """Every ORM model, imported so the metadata is complete (Alembic, tests of migrations)."""
 
-from app.audit.models import AuditChainHead, AuditEvent
-from app.auth.models import Department, Organization, User
-from app.calendar.models import CalendarYear
-from app.db import Base
-from app.leases.models import Lease, LeaseOccupant, TenantNotice, Violation
-from app.projects.models import (
-    Appraisal,
+from app.accounts.models import Department, Organization, User
+from app.approval.models import (
     Certificate,
     DocumentSequence,
-    ExitRequest,
     LeaderDecision,
     MaterialRequest,
     NonconformityNotice,
-    OperatorTransfer,
-    OutgoingNotification,
     Project,
     ProjectBenefit,
     ProjectEvent,
-    RentStandard,
     ReviewDispatch,
     ReviewMeeting,
+)
+from app.audit.models import AuditChainHead, AuditEvent
+from app.calendar.models import CalendarYear
+from app.core.db import Base
+from app.leases.models import Lease, LeaseOccupant, TenantNotice, Violation
+from app.operation.models import (
+    Appraisal,
+    ExitRequest,
+    OperatorTransfer,
+    OutgoingNotification,
+    RentStandard,
     Subsidy,
     Unit,
 )

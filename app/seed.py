@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts import service as accounts
+from app.accounts.models import Organization, User
+from app.accounts.roles import Role
+from app.accounts.schemas import OrganizationCreate, UserCreate
 from app.audit.service import SYSTEM
-from app.auth import service as accounts
-from app.auth.models import Organization, User
-from app.auth.roles import Role
-from app.auth.schemas import OrganizationCreate, UserCreate
-from app.leases.demo import seed_tenants
-from app.projects.demo import seed_projects
+from app.demo.leases import seed_tenants
+from app.demo.projects import seed_projects
 
 DEMO_PASSWORD = "baozu-demo-2026"
 

@@ -39,11 +39,11 @@ def register_tenants(url: str, count: int) -> int:
     import os
 
     os.environ.update(_env(url))
+    from app.accounts import service as accounts
+    from app.accounts.roles import Role
+    from app.accounts.schemas import UserCreate
+    from app.approval.models import Project
     from app.audit.service import SYSTEM
-    from app.auth import service as accounts
-    from app.auth.roles import Role
-    from app.auth.schemas import UserCreate
-    from app.projects.models import Project
     from app.tenants import service as tenants
     from app.tenants.schemas import CommitmentIn, DeclarationIn, ProfileIn
     from rules.identifiers import id_number_check_character

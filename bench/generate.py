@@ -77,7 +77,7 @@ def prepare(url: str, create: bool) -> None:
 
 
 def generate(url: str, *, projects: int, leases: int, seed: int) -> dict[str, int]:
-    from app.personal_data import encrypt_id_number, id_number_digest
+    from app.core.personal_data import encrypt_id_number, id_number_digest
     from rules.identifiers import mask_id_number
 
     rng = random.Random(seed)

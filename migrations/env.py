@@ -7,8 +7,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from app.config import get_settings
-from app.db import UTCDateTime
+from app.core.config import get_settings
+from app.core.db import UTCDateTime
 from app.models import metadata
 
 config = context.config

@@ -41,14 +41,14 @@ from sqlalchemy.orm import Session  # noqa: E402
 from sqlalchemy.util import greenlet_spawn  # noqa: E402
 from sqlalchemy.util.concurrency import in_greenlet  # noqa: E402
 
-from app import db as app_db  # noqa: E402
+from app.accounts import service as accounts  # noqa: E402
+from app.accounts.models import Organization, User  # noqa: E402
+from app.accounts.roles import Role  # noqa: E402
+from app.accounts.schemas import OrganizationCreate, UserCreate  # noqa: E402
 from app.audit.service import SYSTEM  # noqa: E402
-from app.auth import service as accounts  # noqa: E402
-from app.auth.models import Organization, User  # noqa: E402
-from app.auth.roles import Role  # noqa: E402
-from app.auth.schemas import OrganizationCreate, UserCreate  # noqa: E402
-from app.config import get_settings  # noqa: E402
-from app.health import alembic_config  # noqa: E402
+from app.core import db as app_db  # noqa: E402
+from app.core.config import get_settings  # noqa: E402
+from app.core.health import alembic_config  # noqa: E402
 from app.main import app  # noqa: E402
 from rules.identifiers import id_number_check_character, uscc_check_character  # noqa: E402
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.cli import cli
 from tests.conftest import fake_id_number, fake_uscc
 

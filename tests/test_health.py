@@ -1,6 +1,6 @@
 from sqlalchemy import text
 
-from app import db as app_db
+from app.core import db as app_db
 
 
 def test_healthz(client) -> None:

@@ -28,13 +28,14 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.auth.models import Department
+from app.accounts.models import Department
+from app.approval.models import ProjectBenefit
 from app.main import app
-from app.projects.models import ExitRequest, ProjectBenefit
+from app.operation.models import ExitRequest
 from app.tenants.applications import notify
 from tests.conftest import IN_REQUEST
 from tests.leases.conftest import City, apply, approve, lease_body, operate, tenant  # noqa: F401
-from tests.projects.conftest import Cast, application, cast  # noqa: F401
+from tests.approval.conftest import Cast, application, cast  # noqa: F401
 
 API = "/api/v1"
 LINK = re.compile(r'^<([^>]+)>; rel="next"$')

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from app.health import alembic_config
+from app.core.health import alembic_config
 from app.models import metadata
 from tests.conftest import POSTGRES_ADMIN_URL, _require_postgres
 
@@ -67,7 +67,7 @@ def test_no_create_all_outside_migration_tests() -> None:
 
 def test_masked_id_numbers_are_backfilled(tmp_path) -> None:
     """Accounts created before the masked column get their masked number on upgrade."""
-    from app.personal_data import encrypt_id_number
+    from app.core.personal_data import encrypt_id_number
     from tests.conftest import fake_id_number
 
     url = f"sqlite:///{tmp_path / 'backfill.db'}"

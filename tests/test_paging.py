@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.models import Department
-from app.paging import keyset_by, slice_page
+from app.accounts.models import Department
+from app.core.paging import keyset_by, slice_page
 
 
 @pytest.mark.parametrize("descending", [False, True])

@@ -20,15 +20,15 @@ from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.audit import exports
+from app.accounts.models import User
+from app.approval.models import Project
 from app.audit.service import verify
-from app.auth.models import User
-from app.db import ReadOnlyRequest, database, request_writes
+from app.core.db import ReadOnlyRequest, database, request_writes
 from app.main import app
-from app.projects.models import Project
+from app.oversight import exports
 from app.seed import DEMO_PASSWORD, seed_demo
 from tests.conftest import fake_id_number
-from tests.projects.conftest import application
+from tests.approval.conftest import application
 from tests.security.conftest import app_database, fresh_sqlite
 
 # ---- the shape of the request path ---------------------------------------------------------
@@ -69,7 +69,7 @@ def test_which_requests_may_write() -> None:
 
     assert not request_writes(_Request("GET", plain))  # type: ignore[arg-type]
     assert request_writes(_Request("POST", plain))  # type: ignore[arg-type]
-    from app.audit.api import export_by_body, export_csv
+    from app.oversight.api import export_by_body, export_csv
 
     assert not request_writes(_Request("POST", export_by_body))  # type: ignore[arg-type]
     assert not request_writes(_Request("GET", export_csv))  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from app.config import DEFAULT_DATA_KEY, DEFAULT_SECRET, Settings
+from app.core.config import DEFAULT_DATA_KEY, DEFAULT_SECRET, Settings
 
 
 def test_default_secret_is_refused_outside_development() -> None:

@@ -13,10 +13,10 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from app.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
-from app.clock import now
+from app.core.clock import now
 
 if TYPE_CHECKING:
-    from app.auth.models import User
+    from app.accounts.models import User
 
 # Keys that would carry raw personal data; an audit summary must never contain them.
 FORBIDDEN_SUMMARY_KEYS = frozenset({"id_number", "password", "password_hash", "phone"})

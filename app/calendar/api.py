@@ -7,13 +7,13 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from app.auth.deps import SessionDep, require
-from app.auth.models import User
-from app.auth.roles import Role
+from app.accounts.deps import SessionDep, require
+from app.accounts.models import User
+from app.accounts.roles import Role
 from app.calendar import service
 from app.calendar.schemas import WorkingDaysRead, YearPut, YearRead
-from app.errors import problem_responses
-from app.routing import api_router
+from app.core.errors import problem_responses
+from app.core.routing import api_router
 from rules.calendar import YearCalendar
 
 router = api_router(prefix="/calendar", tags=["工作日历"])

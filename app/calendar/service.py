@@ -13,13 +13,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.accounts.models import User
 from app.audit.service import record
-from app.auth.models import User
 from app.calendar.models import CalendarYear
 from app.calendar.schemas import YearPut
-from app.clock import now
-from app.config import get_settings
-from app.errors import InvalidInput
+from app.core.clock import now
+from app.core.config import get_settings
+from app.core.errors import InvalidInput
 from rules.calendar import WorkCalendar, YearCalendar, builtin_years, check_year
 
 _cache: tuple[object, WorkCalendar, float] | None = None

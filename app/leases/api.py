@@ -6,10 +6,12 @@ from typing import Any
 
 from fastapi import status
 
-from app.auth.deps import CurrentUser, SessionDep, require
-from app.auth.models import User
-from app.auth.roles import Role
-from app.errors import problem_responses
+from app.accounts.deps import CurrentUser, SessionDep, require
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.core.errors import problem_responses
+from app.core.paging import PageParams
+from app.core.routing import api_router
 from app.leases import service
 from app.leases.schemas import (
     ExtensionDecisionIn,
@@ -25,8 +27,6 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
-from app.paging import PageParams
-from app.routing import api_router
 from app.tenants.schemas import CreditEntry
 
 router = api_router(tags=["租赁合同"])

@@ -10,10 +10,10 @@ from sqlalchemy import ForeignKey, Index, Numeric, String, Text, false, or_, sel
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.auth.models import User
-from app.auth.roles import Role
-from app.clock import now
-from app.db import Base
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.core.clock import now
+from app.core.db import Base
 
 MONEY = Numeric(12, 2)
 ACTIVE = ("active", "in_transition")

@@ -15,12 +15,18 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from app import clock
+from app.accounts.models import Organization, User
+from app.accounts.roles import Role
+from app.accounts.service import load_user
+from app.approval import documents
+from app.approval.models import Project
+from app.approval.service import get_project
+from app.approval.status import IN_OPERATION
 from app.audit.service import record
-from app.auth.models import Organization, User
-from app.auth.roles import Role
-from app.auth.service import load_user
-from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.core import clock
+from app.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.core.paging import DEFAULT_LIMIT, Page, keyset, mapped, mapped_all
+from app.core.personal_data import decrypt_id_number, id_number_digest
 from app.leases.models import ACTIVE, Lease, LeaseOccupant, Violation
 from app.leases.schemas import (
     ExtensionDecisionIn,
@@ -33,13 +39,8 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
-from app.paging import DEFAULT_LIMIT, Page, keyset, mapped, mapped_all
-from app.personal_data import decrypt_id_number, id_number_digest
-from app.projects import documents
-from app.projects.models import Appraisal, Project, RentStandard, Unit
-from app.projects.rents import in_force, rate_for
-from app.projects.service import get_project
-from app.projects.status import IN_OPERATION
+from app.operation.models import Appraisal, RentStandard, Unit
+from app.operation.rents import in_force, rate_for
 from app.tenants import service as tenants
 from app.tenants.applications import get as get_application
 from app.tenants.applications import has_active_lease, notify, units_available

@@ -7,15 +7,15 @@ from typing import Annotated, Any
 from fastapi import File, Query, UploadFile, status
 from sqlalchemy.orm import Session
 
-from app import clock
-from app.auth.deps import CurrentUser, SessionDep, require
-from app.auth.models import Organization, User
-from app.auth.roles import Role
-from app.db import run_sync
-from app.errors import NotFound, problem_responses
+from app.accounts.deps import CurrentUser, SessionDep, require
+from app.accounts.models import Organization, User
+from app.accounts.roles import Role
+from app.core import clock
+from app.core.db import run_sync
+from app.core.errors import NotFound, problem_responses
+from app.core.paging import PageParams
+from app.core.routing import api_router
 from app.leases import service as leases
-from app.paging import PageParams
-from app.routing import api_router
 from app.tenants import applications, lottery, registry, service
 from app.tenants.schemas import (
     ApplicationIn,
@@ -125,7 +125,7 @@ def organization_credit(session: SessionDep, user: CurrentUser, organization_id:
 async def _read_csv(file: UploadFile) -> bytes:
     content = await file.read(MAX_CSV_BYTES + 1)
     if len(content) > MAX_CSV_BYTES:
-        from app.errors import ProblemError
+        from app.core.errors import ProblemError
 
         raise ProblemError("文件超过 20 MB", status=413, slug="too-large", title="请求内容过大")
     return content

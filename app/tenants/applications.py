@@ -10,18 +10,19 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import clock
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.accounts.service import load_user
+from app.approval.models import Project
+from app.approval.status import IN_OPERATION
 from app.audit.service import record
-from app.auth.models import User
-from app.auth.roles import Role
-from app.auth.service import load_user
-from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.core import clock
+from app.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.core.paging import DEFAULT_LIMIT, Page, keyset, keyset_by, mapped, mapped_all
+from app.core.personal_data import decrypt_id_number, id_number_digest
 from app.leases.models import ACTIVE, Lease, LeaseOccupant, TenantNotice
-from app.paging import DEFAULT_LIMIT, Page, keyset, keyset_by, mapped, mapped_all
-from app.personal_data import decrypt_id_number, id_number_digest
-from app.projects.models import Project, RentStandard, Unit
-from app.projects.status import IN_OPERATION
-from app.projects.units import operating_project
+from app.operation.models import RentStandard, Unit
+from app.operation.units import operating_project
 from app.tenants import service as tenants
 from app.tenants.models import OPEN_APPLICATION, PriorityGroup, TenantApplication
 from app.tenants.schemas import ApplicationIn, ApplicationReview, PriorityGroupIn

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import clock
+from app.accounts.models import User
+from app.approval.service import get_project
+from app.approval.status import IN_OPERATION
 from app.audit.service import record
-from app.auth.models import User
-from app.errors import Conflict, NotFound, RuleViolation
-from app.projects.service import get_project
-from app.projects.status import IN_OPERATION
+from app.core import clock
+from app.core.errors import Conflict, NotFound, RuleViolation
 from app.tenants.applications import units_available, waiting
 from app.tenants.models import Lottery, TenantApplication
 from rules import art31_lottery as art31

@@ -21,10 +21,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.auth.models import User
-from app.auth.roles import Role
-from app.clock import now
-from app.db import Base
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.core.clock import now
+from app.core.db import Base
 
 OPEN_APPLICATION = ("submitted", "approved")
 
@@ -145,7 +145,7 @@ class TenantApplication(Base):
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:
         """The applicant, the office, auditors; the operator of the project it targets."""
-        from app.projects.models import Project
+        from app.approval.models import Project
 
         if user.role in (Role.office, Role.auditor, Role.admin):
             return true()

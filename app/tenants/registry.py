@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from app import clock
 from app.audit.service import record
-from app.errors import InvalidInput
-from app.personal_data import encrypt_id_number, id_number_digest
+from app.core import clock
+from app.core.errors import InvalidInput
+from app.core.personal_data import encrypt_id_number, id_number_digest
 from app.tenants.models import PropertyRecord, PublicRentalRecord, RegistryImport
 from rules.identifiers import check_id_number, normalize_id_number
 

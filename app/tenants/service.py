@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.models import Organization, User
+from app.accounts.roles import Role
 from app.audit.service import record
-from app.auth.models import Organization, User
-from app.auth.roles import Role
-from app.errors import InvalidInput, RuleViolation
-from app.personal_data import decrypt_id_number
+from app.core.errors import InvalidInput, RuleViolation
+from app.core.personal_data import decrypt_id_number
 from app.tenants.models import (
     PropertyRecord,
     PublicRentalRecord,

@@ -2,10 +2,10 @@
 
 Each form parses into the API's own schema and calls the API's own service function:
 
-* 用户管理 — ``UserCreate`` + :func:`app.auth.service.create_user` (``POST /api/v1/users``);
-  ``UserUpdate`` + :func:`app.auth.service.set_active` (``PATCH /api/v1/users/{id}``: disabling
+* 用户管理 — ``UserCreate`` + :func:`app.accounts.service.create_user` (``POST /api/v1/users``);
+  ``UserUpdate`` + :func:`app.accounts.service.set_active` (``PATCH /api/v1/users/{id}``: disabling
   bumps the token version, so the account's API tokens and page sessions end at once).
-* 单位管理 — ``OrganizationCreate`` + :func:`app.auth.service.create_organization`
+* 单位管理 — ``OrganizationCreate`` + :func:`app.accounts.service.create_organization`
   (``POST /api/v1/organizations``: the 统一社会信用代码 check character, GB 32100).
 * 数据导入 — :mod:`app.tenants.registry` parse + store (+ the lease transitions after a
   property import), as ``POST /api/v1/registry/properties|public-rental``: all rows or none,
@@ -26,17 +26,17 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app import clock
+from app.accounts import service as accounts
+from app.accounts.deps import SessionDep, get_visible
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.accounts.schemas import OrganizationCreate, UserCreate, UserUpdate
 from app.audit import service as audit
-from app.auth import service as accounts
-from app.auth.deps import SessionDep, get_visible
-from app.auth.models import User
-from app.auth.roles import Role
-from app.auth.schemas import OrganizationCreate, UserCreate, UserUpdate
 from app.calendar import service as calendar
 from app.calendar.api import YearPath
 from app.calendar.schemas import YearPut
-from app.errors import ProblemError, _chinese_message
+from app.core import clock
+from app.core.errors import ProblemError, _chinese_message
 from app.leases import service as leases
 from app.tenants import registry
 from app.tenants.api import MAX_CSV_BYTES

@@ -14,15 +14,15 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app import clock
-from app.audit import dashboard, exports
-from app.audit import leases as lease_search
+from app.accounts.deps import ReadSessionDep, SessionDep
+from app.accounts.models import User
+from app.accounts.roles import Role
 from app.audit import service as audit
-from app.audit.schemas import LeaseFilterIn, LeaseSearchIn
-from app.auth.deps import ReadSessionDep, SessionDep
-from app.auth.models import User
-from app.auth.roles import Role
-from app.errors import InvalidInput, ProblemError
+from app.core import clock
+from app.core.errors import InvalidInput, ProblemError
+from app.oversight import dashboard, exports
+from app.oversight import leases as lease_search
+from app.oversight.schemas import LeaseFilterIn, LeaseSearchIn
 from app.web.core import Form, page_router, render, require
 from app.web.forms import FormState
 from rules.params import value_at

@@ -19,7 +19,7 @@ CSRF
 
 Errors
     :class:`PageRoute` turns what page routes raise into pages: not logged in → 303 to
-    ``/login?next=…``; :class:`~app.errors.ProblemError` → a page with its status (403 for
+    ``/login?next=…``; :class:`~app.core.errors.ProblemError` → a page with its status (403 for
     a role that may not, 404 for what does not exist or is outside the viewer's scope);
     an invalid path parameter → 404; anything unexpected → 500, logged, and the request's
     database work rolled back. (Refusals write nothing: lookups and role checks only read,
@@ -48,15 +48,15 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.auth.deps import SessionDep
-from app.auth.models import User
-from app.auth.roles import Role
-from app.auth.service import load_principal
-from app.config import get_settings
-from app.db import mark_rollback
-from app.errors import Forbidden, ProblemError
-from app.routing import DbRoute, on_loop
-from app.web.templating import templates
+from app.accounts.deps import SessionDep
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.accounts.service import load_principal
+from app.core.config import get_settings
+from app.core.db import mark_rollback
+from app.core.errors import Forbidden, ProblemError
+from app.core.routing import DbRoute, on_loop
+from app.core.templating import templates
 
 log = logging.getLogger("baozu.web")
 

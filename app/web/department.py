@@ -15,13 +15,14 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from app.auth.deps import SessionDep
-from app.auth.models import User
-from app.auth.roles import Role
-from app.errors import ProblemError
-from app.projects import rents, service, units
-from app.projects.lifecycle_schemas import AppraisalIn, RentFilingIn
-from app.projects.schemas import OpinionIn
+from app.accounts.deps import SessionDep
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.approval import service
+from app.approval.schemas import OpinionIn
+from app.core.errors import ProblemError
+from app.operation import rents, units
+from app.operation.schemas import AppraisalIn, RentFilingIn
 from app.web import queries
 from app.web.core import Form, attempt, page_router, redirect, render, require, require_department
 from app.web.forms import FormState, optional, rows, text

@@ -19,23 +19,25 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app import clock
-from app.auth.deps import SessionDep
-from app.auth.models import User
-from app.auth.roles import Role
-from app.errors import ProblemError
-from app.projects import exits, operation, rents, service, units
-from app.projects.api import project_view
-from app.projects.facts import COMMITMENT_TEXT
-from app.projects.lifecycle_schemas import (
+from app.accounts.deps import SessionDep
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.approval import service
+from app.approval.api import project_view
+from app.approval.facts import COMMITMENT_TEXT
+from app.approval.schemas import ProjectIn, SubmitIn, SupplementIn, WithdrawIn
+from app.approval.status import EDITABLE
+from app.core import clock
+from app.core.errors import ProblemError
+from app.operation import exits, rents, units
+from app.operation import transfers as operation
+from app.operation.schemas import (
     CompletionIn,
     ExitRequestIn,
     OperationIn,
     RentStandardIn,
     UnitIn,
 )
-from app.projects.schemas import ProjectIn, SubmitIn, SupplementIn, WithdrawIn
-from app.projects.status import EDITABLE
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, blank, optional, row_renamer, rows, text, upload
 from app.web.projects import act, project_page
@@ -341,7 +343,7 @@ def _line_of(field: str | None, lines: list[int]) -> int | None:
 @router.post("/projects/{project_id:int}/units", name="project_units")
 def upload_units(request: Request, session: SessionDep, project_id: int, form: Form,
                  user: User = DEVELOPER) -> Response:
-    """The units file: parsed here, registered by :func:`app.projects.units.register_units`
+    """The units file: parsed here, registered by :func:`app.operation.units.register_units`
     (all rows or none); a bad row is named by its line in the file."""
     service.get_project(session, user, project_id)
     f = FormState()

@@ -2,7 +2,7 @@
 
 A page parses the submitted form into the same pydantic schema the API uses and calls the
 same service function. Either can refuse: pydantic with a ``ValidationError`` (field paths
-from its ``loc``), a service with a :class:`~app.errors.ProblemError` whose ``field`` and
+from its ``loc``), a service with a :class:`~app.core.errors.ProblemError` whose ``field`` and
 whose violations' ``field`` name the input (``unit_types[1].building_area_m2``), each
 violation citing its article. :class:`FormState` keeps the typed values and collects those
 errors by field name, so the template shows every message beside its input (and in the
@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from app.errors import ProblemError, _chinese_message
+from app.core.errors import ProblemError, _chinese_message
 
 Rename = Callable[[str], str]
 

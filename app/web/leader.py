@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
-from app.auth.deps import SessionDep
-from app.auth.models import User
-from app.auth.roles import Role
-from app.projects import review, service
-from app.projects.schemas import LeaderDecisionIn
-from app.projects.status import ProjectStatus
+from app.accounts.deps import SessionDep
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.approval import review, service
+from app.approval.schemas import LeaderDecisionIn
+from app.approval.status import ProjectStatus
 from app.web.core import Form, page_router, render, require
 from app.web.forms import blank, optional, row_renamer, rows, text
 from app.web.pager import PAGE, next_url

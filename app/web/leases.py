@@ -26,12 +26,14 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app import clock
-from app.auth.deps import SessionDep
-from app.auth.models import User
-from app.auth.roles import Role
-from app.documents.qr import qr_svg
-from app.errors import NotFound, ProblemError
+from app.accounts.deps import SessionDep
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.approval import service
+from app.core import clock
+from app.core.documents.qr import qr_svg
+from app.core.errors import NotFound, ProblemError
+from app.core.paging import MAX_LIMIT, Page
 from app.leases import service as leases
 from app.leases.models import ACTIVE, Lease, Violation
 from app.leases.schemas import (
@@ -44,8 +46,7 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
-from app.paging import MAX_LIMIT, Page
-from app.projects import rents, service, units
+from app.operation import rents, units
 from app.tenants import applications
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, Rename, optional, text

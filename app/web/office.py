@@ -13,13 +13,14 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from app.auth.deps import SessionDep
-from app.auth.models import User
-from app.auth.roles import Role
-from app.errors import NotFound, ProblemError
-from app.projects import exits, review, service
-from app.projects.lifecycle_schemas import ExitDecisionIn
-from app.projects.schemas import AcceptIn, DispatchIn, MaterialsIn, MeetingIn, RevokeIn
+from app.accounts.deps import SessionDep
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.approval import review, service
+from app.approval.schemas import AcceptIn, DispatchIn, MaterialsIn, MeetingIn, RevokeIn
+from app.core.errors import NotFound, ProblemError
+from app.operation import exits
+from app.operation.schemas import ExitDecisionIn
 from app.tenants import applications, lottery
 from app.tenants.schemas import ApplicationReview
 from app.web import queries

@@ -13,15 +13,17 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from app.auth.deps import SessionDep
-from app.auth.models import User
-from app.auth.roles import Role
-from app.errors import NotFound
+from app.accounts.deps import SessionDep
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.approval import service
+from app.core.errors import NotFound
 from app.leases import service as leases
 from app.leases.schemas import OperatorViolationIn
-from app.projects import exits, operation, service, subsidies
-from app.projects.lifecycle_schemas import SubsidyIn, SubsidyPayIn, TransferIn, UnapprovedExitIn
-from app.projects.models import Subsidy
+from app.operation import exits, subsidies
+from app.operation import transfers as operation
+from app.operation.models import Subsidy
+from app.operation.schemas import SubsidyIn, SubsidyPayIn, TransferIn, UnapprovedExitIn
 from app.tenants import applications
 from app.tenants.schemas import PriorityGroupIn
 from app.web.core import Form, page_router, require

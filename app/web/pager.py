@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from app.paging import DEFAULT_LIMIT
+from app.core.paging import DEFAULT_LIMIT
 
 PAGE = DEFAULT_LIMIT  # items a page shows of each list
 

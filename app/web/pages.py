@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from app.auth.deps import SessionDep
-from app.documents.qr import qr_svg
-from app.projects import documents
+from app.accounts.deps import SessionDep
+from app.approval import documents
+from app.core.documents.qr import qr_svg
 from app.web.core import OptionalUser, page_router, render
 
 router = page_router()

@@ -1,7 +1,7 @@
 """The project pages every party shares: the list and the project page.
 
 The project page shows what the viewer may see of one project (scoped by
-:func:`app.projects.service.get_project`: 404 outside the viewer's scope) — the application,
+:func:`app.approval.service.get_project`: 404 outside the viewer's scope) — the application,
 the review clock, the rule checks and annex-5 checklist, department opinions, the meeting
 and leader records, the status history with reasons, and after certification the units,
 listing, rents, operation and exit, subsidies, benefits and priority groups, and (for those
@@ -23,21 +23,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app import clock
-from app.auth.deps import SessionDep
-from app.auth.models import Organization, User
-from app.auth.roles import Role
-from app.errors import NotFound, ProblemError
+from app.accounts.deps import SessionDep
+from app.accounts.models import Organization, User
+from app.accounts.roles import Role
+from app.approval import documents, review, service
+from app.approval.api import project_view
+from app.approval.benefits import benefit_records
+from app.approval.checks import project_checks
+from app.approval.facts import COMMITMENT_TEXT, facts_of
+from app.approval.status import EDITABLE, EVER_CERTIFIED, IN_OPERATION, WITHDRAWABLE
+from app.approval.status import ProjectStatus as S
+from app.core import clock
+from app.core.errors import NotFound, ProblemError
+from app.core.paging import Page
 from app.leases import service as leases
 from app.leases.service import OPERATOR_VIOLATIONS
-from app.paging import Page
-from app.projects import documents, exits, operation, rents, review, service, subsidies, units
-from app.projects.api import project_view
-from app.projects.benefits import benefit_records
-from app.projects.checks import project_checks
-from app.projects.facts import COMMITMENT_TEXT, facts_of
-from app.projects.status import EDITABLE, EVER_CERTIFIED, IN_OPERATION, WITHDRAWABLE
-from app.projects.status import ProjectStatus as S
+from app.operation import exits, rents, subsidies, units
+from app.operation import transfers as operation
 from app.tenants import applications
 from app.web import queries
 from app.web.core import attempt, page_router, redirect, render, require

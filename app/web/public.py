@@ -9,12 +9,12 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import Response
 
-from app.auth.deps import SessionDep
-from app.config import get_settings
-from app.documents.qr import qr_svg
-from app.errors import NotFound
+from app.accounts.deps import SessionDep
+from app.core.config import get_settings
+from app.core.documents.qr import qr_svg
+from app.core.errors import NotFound
 from app.leases import service as leases
-from app.projects import rents, units
+from app.operation import rents, units
 from app.tenants import lottery
 from app.web.core import OptionalUser, page_router, redirect, render
 from app.web.nav import PUBLIC, nav_for

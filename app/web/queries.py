@@ -12,23 +12,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from app import clock
-from app.auth.models import Department, Organization, User
-from app.errors import NotFound
-from app.paging import DEFAULT_LIMIT, Page, keyset, keyset_by, mapped
-from app.projects import units
-from app.projects.models import (
-    Appraisal,
-    LeaderDecision,
-    Project,
-    RentStandard,
-    ReviewDispatch,
-    ReviewMeeting,
-    Unit,
-)
-from app.projects.rents import appraisal_view, standard_view
-from app.projects.service import get_project
-from app.projects.status import IN_OPERATION, ProjectStatus
+from app.accounts.models import Department, Organization, User
+from app.approval.models import LeaderDecision, Project, ReviewDispatch, ReviewMeeting
+from app.approval.service import get_project
+from app.approval.status import IN_OPERATION, ProjectStatus
+from app.core import clock
+from app.core.errors import NotFound
+from app.core.paging import DEFAULT_LIMIT, Page, keyset, keyset_by, mapped
+from app.operation import units
+from app.operation.models import Appraisal, RentStandard, Unit
+from app.operation.rents import appraisal_view, standard_view
 from app.tenants import applications
 from app.tenants import service as tenants
 from app.tenants.models import Lottery, TenantApplication
@@ -117,7 +110,7 @@ def proposed_standards(session: Session, user: User, *, cursor: int | None = Non
 
 def listing_queue(session: Session, user: User, *, cursor: int | None = None,
                   limit: int = DEFAULT_LIMIT) -> Page[dict[str, Any]]:
-    """:func:`app.projects.units.listing_queue` with ``pending``: units still to verify."""
+    """:func:`app.operation.units.listing_queue` with ``pending``: units still to verify."""
     return mapped(units.listing_queue(session, user, cursor=cursor, limit=limit),
                   lambda item: item | {"pending": item["registered"]})
 
@@ -165,7 +158,7 @@ def lottery_board(session: Session, user: User, *, cursor: int | None = None,
 
 def rents_overview(session: Session, projects: list[Project]) -> list[dict[str, Any]]:
     """For each project: its latest appraisal and the rent standard in force (two statements
-    for the whole list; :func:`app.projects.rents.rents_view` gives one project's all)."""
+    for the whole list; :func:`app.operation.rents.rents_view` gives one project's all)."""
     ids = [p.id for p in projects]
     if not ids:
         return []

@@ -1,6 +1,6 @@
 """Logging in and out, and a tenant's self-registration.
 
-Login goes through :func:`app.auth.service.login`, the function behind ``POST
+Login goes through :func:`app.accounts.service.login`, the function behind ``POST
 /api/v1/auth/token``: the same password check and the same brute-force limits per account
 and per client address (a refused attempt is answered, not raised, so its failure record is
 committed, exactly as the token route does). Logout increments the user's token version,
@@ -13,10 +13,10 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from app.auth import service as accounts
-from app.auth.deps import SessionDep
-from app.auth.schemas import RegisterRequest
-from app.errors import ProblemError
+from app.accounts import service as accounts
+from app.accounts.deps import SessionDep
+from app.accounts.schemas import RegisterRequest
+from app.core.errors import ProblemError
 from app.web.core import (
     Form,
     OptionalUser,

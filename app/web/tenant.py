@@ -9,11 +9,11 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from app import clock
-from app.auth.deps import SessionDep
-from app.auth.models import User
-from app.auth.roles import Role
-from app.errors import ProblemError
+from app.accounts.deps import SessionDep
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.core import clock
+from app.core.errors import ProblemError
 from app.tenants import applications
 from app.tenants import service as tenants
 from app.tenants.schemas import ApplicationIn, CommitmentIn, ProfileIn

@@ -34,7 +34,7 @@ def _backfill() -> None:
                                 "WHERE id_number_enc IS NOT NULL")).all()
     if not rows:
         return
-    from app.personal_data import decrypt_id_number
+    from app.core.personal_data import decrypt_id_number
     from rules.identifiers import mask_id_number
 
     bind.execute(sa.text("UPDATE user_account SET id_number_masked = :masked WHERE id = :id"),

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from app.documents.models import CertificateDocument, NoticeDocument, NoticeReason
+from app.core.documents.models import CertificateDocument, NoticeDocument, NoticeReason
 
 ISSUER = "景德镇市推进保障性租赁住房工作领导小组办公室"
 RENT = "租金不高于同地段同品质市场租赁住房租金的90%，由第三方评估后报市发改部门备案执行。"

@@ -15,9 +15,9 @@ import pytest
 import zxingcpp
 from reportlab.pdfbase import pdfmetrics
 
-from app.config import get_settings
-from app.documents import fonts
-from app.documents.pdf import (
+from app.core.config import get_settings
+from app.core.documents import fonts
+from app.core.documents.pdf import (
     CERTIFICATE_TITLE,
     NOTICE_TITLE,
     area_text,

@@ -9,7 +9,7 @@ import pypdfium2
 import zxingcpp
 from reportlab.pdfgen.canvas import Canvas
 
-from app.documents.qr import draw_qr, qr_svg
+from app.core.documents.qr import draw_qr, qr_svg
 
 URL = "https://baozu.jdz.gov.cn/certificates/2026-0042?x=1&y=2"
 

@@ -9,16 +9,17 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from app.accounts import service as accounts
+from app.accounts.roles import Role
+from app.accounts.schemas import UserCreate
+from app.approval.models import Project
 from app.audit import service as audit
 from app.audit.service import SYSTEM
-from app.auth import service as accounts
-from app.auth.roles import Role
-from app.auth.schemas import UserCreate
-from app.errors import Conflict
+from app.core.errors import Conflict
 from app.leases import service as leases
 from app.leases.models import Lease
 from app.leases.schemas import LeaseIn
-from app.projects.models import Project, Unit
+from app.operation.models import Unit
 from app.seed import seed_demo
 from app.tenants import applications
 from app.tenants import service as tenants

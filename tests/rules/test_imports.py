@@ -31,5 +31,5 @@ def test_rules_import_nothing_from_app_orm_or_web() -> None:
 
 def test_the_import_check_catches_an_offender(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
-    bad.write_text("from sqlalchemy.orm import Session\nimport app.db\n", encoding="utf-8")
-    assert {"sqlalchemy.orm", "app.db"} <= imported_modules(bad)
+    bad.write_text("from sqlalchemy.orm import Session\nimport app.core.db\n", encoding="utf-8")
+    assert {"sqlalchemy.orm", "app.core.db"} <= imported_modules(bad)

@@ -10,12 +10,12 @@ from pathlib import Path
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.orm import Session
 
-from app import db as app_db
+from app.accounts import service as accounts
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.accounts.schemas import OrganizationCreate, UserCreate
 from app.audit.service import SYSTEM
-from app.auth import service as accounts
-from app.auth.models import User
-from app.auth.roles import Role
-from app.auth.schemas import OrganizationCreate, UserCreate
+from app.core import db as app_db
 from app.main import app
 from tests.conftest import PASSWORD, fake_id_number, fake_uscc, migrate
 
@@ -24,7 +24,7 @@ ROLES = [r.value for r in Role]  # the 8 roles of design.md
 
 @contextmanager
 def app_database(url: str) -> Iterator[app_db.Database]:
-    """The app (``app.db.database()``) on ``url`` for a while, then back on the test database."""
+    """The app (``app.core.db.database()``) on ``url`` for a while, then back on the test database."""
     saved = app_db._database
     database = app_db.configure(url)  # disposes the saved pool; it reconnects when used again
     try:

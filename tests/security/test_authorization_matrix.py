@@ -45,13 +45,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from app.accounts import service as accounts
+from app.accounts.schemas import OrganizationCreate, UserCreate
+from app.accounts.security import create_access_token
 from app.audit.service import SYSTEM
-from app.auth import service as accounts
-from app.auth.schemas import OrganizationCreate, UserCreate
-from app.auth.security import create_access_token
 from app.models import metadata
 from tests.conftest import PASSWORD, app_in_one_transaction, fake_id_number, fake_uscc
-from tests.projects.conftest import REVIEW_DAY, application
+from tests.approval.conftest import REVIEW_DAY, application
 from tests.security.conftest import api_routes
 
 ANON = "anonymous"

@@ -33,11 +33,11 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import update
 
-from app.auth.models import User
-from app.auth.security import create_access_token
-from app.config import get_settings
+from app.accounts.models import User
+from app.accounts.security import create_access_token
+from app.core.config import get_settings
 from app.main import app
-from tests.projects.conftest import REVIEW_DAY, application
+from tests.approval.conftest import REVIEW_DAY, application
 from tests.security.conftest import ROLES, app_database, fresh_sqlite, make_role_users
 
 EXAMPLES = int(os.environ.get("BAOZU_FUZZ_EXAMPLES", "4"))

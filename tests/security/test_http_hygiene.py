@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import PROJECT_ROOT
-from app.config import get_settings
-from app.http_hygiene import CSP, DOCS_CSP
+from app.core.config import get_settings
+from app.core.http_hygiene import CSP, DOCS_CSP
 from app.main import create_app
 from tests.test_errors import broken_app
 

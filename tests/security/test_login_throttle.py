@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from app.auth.models import LoginFailure
-from app.config import get_settings
+from app.accounts.models import LoginFailure
+from app.core.config import get_settings
 from app.main import app
 from tests.conftest import PASSWORD
 

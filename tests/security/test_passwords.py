@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.auth.security import common_passwords, is_common_password
+from app.accounts.security import common_passwords, is_common_password
 from app.seed import DEMO_PASSWORD
 from tests.conftest import PASSWORD, count, fake_id_number
 

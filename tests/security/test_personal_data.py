@@ -15,7 +15,7 @@ import uvicorn
 from fastapi.dependencies.utils import get_flat_params
 from sqlalchemy import text
 
-from app.errors import _field_errors
+from app.core.errors import _field_errors
 from app.main import app
 from tests.conftest import PASSWORD, fake_id_number
 from tests.security.conftest import (

@@ -14,7 +14,7 @@ from httpx import Response
 from app.main import app
 from tests.conftest import PASSWORD
 from tests.leases.conftest import city, tenant  # noqa: F401  (fixtures re-used here)
-from tests.projects.conftest import cast  # noqa: F401
+from tests.approval.conftest import cast  # noqa: F401
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -33,8 +33,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app import PROJECT_ROOT
-from app.config import get_settings
-from app.db import make_engine
+from app.core.config import get_settings
+from app.core.db import make_engine
 from app.seed import DEMO_PASSWORD, seed_demo
 from tests.conftest import IN_CI, migrate
 from tests.security.conftest import free_port

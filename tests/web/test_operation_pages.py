@@ -10,8 +10,9 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.approval.models import Project, ProjectBenefit
 from app.leases.models import Violation
-from app.projects.models import OperatorTransfer, Project, ProjectBenefit, Subsidy
+from app.operation.models import OperatorTransfer, Subsidy
 from app.tenants.models import PriorityGroup
 from tests.leases.conftest import AREA
 from tests.web.conftest import text_of

@@ -7,10 +7,10 @@ import html
 import re
 from collections.abc import Callable
 
-from app.auth.models import User
-from app.auth.roles import Role
-from app.paging import DEFAULT_LIMIT
-from tests.projects.conftest import Cast
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.core.paging import DEFAULT_LIMIT
+from tests.approval.conftest import Cast
 from tests.web.conftest import Person
 
 NEXT = re.compile(r'<a href="([^"]+)" rel="next">下一页')

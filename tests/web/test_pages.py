@@ -35,23 +35,25 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from app.auth import service as accounts
+from app.accounts import service as accounts
+from app.approval import service
+from app.approval.models import Certificate, Project
+from app.approval.schemas import AcceptIn, DispatchIn, MeetingIn, OpinionIn, ProjectIn, SubmitIn
 from app.leases import service as leases
 from app.leases.models import Lease
 from app.leases.schemas import LeaseIn, OperatorViolationIn, ViolationIn
 from app.main import app
 from app.models import metadata
-from app.projects import rents, service
-from app.projects.lifecycle_schemas import RateIn, RentStandardIn
-from app.projects.models import Appraisal, Certificate, Project, Subsidy, Unit
-from app.projects.schemas import AcceptIn, DispatchIn, MeetingIn, OpinionIn, ProjectIn, SubmitIn
+from app.operation import rents
+from app.operation.models import Appraisal, Subsidy, Unit
+from app.operation.schemas import RateIn, RentStandardIn
 from app.seed import seed_demo
 from app.tenants import applications
 from app.tenants.models import TenantApplication
 from app.tenants.schemas import ApplicationReview
 from app.web.core import SESSION_COOKIE, PageRoute, WebSession, csrf_token, encode_session
 from tests.conftest import app_in_one_transaction
-from tests.projects.conftest import REVIEW_DAY, application
+from tests.approval.conftest import REVIEW_DAY, application
 from tests.web.conftest import text_of
 
 ANON = "anonymous"

@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from app.accounts import service as accounts
+from app.accounts.models import LoginFailure
 from app.audit.service import SYSTEM
-from app.auth import service as accounts
-from app.auth.models import LoginFailure
-from app.config import get_settings
+from app.core.config import get_settings
 from app.main import app
 from app.web.core import SESSION_COOKIE, WebSession, csrf_token, encode_session
 from tests.conftest import PASSWORD

@@ -11,11 +11,11 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app.approval.models import Project
 from app.audit.models import AuditEvent
-from app.projects.models import Project
 from tests.conftest import fake_id_number
 from tests.leases.conftest import apply, approve, lease_body
-from tests.projects.conftest import application
+from tests.approval.conftest import application
 from tests.web.conftest import text_of
 
 

@@ -1,0 +1,314 @@
+"""Request and response shapes of the project API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.accounts.schemas import OrganizationRead
+from rules.project_facts import (
+    BuildingType,
+    ConstructionMethod,
+    Granularity,
+    SourcingChannel,
+    UnitKind,
+)
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+Area = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+Text200 = Annotated[str, Field(min_length=1, max_length=200)]
+Comment = Annotated[str, Field(min_length=1, max_length=2000, description="意见或理由（必填）")]
+
+
+class UnitTypeIn(BaseModel):
+    name: str = Field(min_length=1, max_length=50, description="户型名称，如 一室户")
+    kind: UnitKind = Field(description="residential（住宅型）或 dormitory（宿舍型）")
+    building_area_m2: Decimal = Field(gt=0, max_digits=8, decimal_places=2, description="单套建筑面积")
+    count: int = Field(ge=1, le=100_000, description="套（间）数")
+
+
+class UnitTypeRead(UnitTypeIn):
+    model_config = ConfigDict(from_attributes=True)
+    kind_label: str
+
+
+class ProjectIn(BaseModel):
+    """附件2 申请书 with every field of 附件3 认定书."""
+
+    name: str = Field(min_length=2, max_length=200, description="项目名称")
+    address: str = Field(min_length=2, max_length=300, description="项目地址")
+    district: str = Field(min_length=1, max_length=20,
+                          description="所在区（中心城区：珠山区、昌江区、高新区、昌南新区）")
+    construction_unit_name: Text200 = Field(description="建设单位名称")
+    construction_unit_uscc: str = Field(min_length=1, max_length=32, description="建设单位统一社会信用代码")
+    operator_unit_name: Text200 = Field(description="运营单位名称")
+    operator_unit_uscc: str = Field(min_length=1, max_length=32, description="运营单位统一社会信用代码")
+    property_certificate_no: str = Field(min_length=1, max_length=100, description="不动产权证（土地权证）号")
+    land_nature: str = Field(min_length=1, max_length=50, description="土地性质")
+    land_area_m2: Area = Field(description="土地面积（m²）")
+    total_floor_area_m2: Area = Field(description="项目总建筑面积（m²）")
+    total_investment_yuan: Decimal = Field(ge=0, max_digits=16, decimal_places=2,
+            description="项目总投资（元）")
+    construction_method: ConstructionMethod = Field(description="建设方式（第九条）")
+    sourcing_channel: SourcingChannel = Field(description="房源筹集渠道（第八条）")
+    original_building_type: BuildingType | None = Field(default=None, description="改建项目：原房屋类型")
+    application_granularity: Granularity | None = Field(default=None,
+            description="改建项目：申请单位（第二十七条）")
+    industrial_project_land_area_m2: Area | None = Field(default=None,
+            description="园区配套用地：工业项目总用地面积")
+    supporting_land_area_m2: Area | None = Field(default=None, description="园区配套用地：配套用地面积")
+    government_invested: bool = Field(description="是否政府投资项目")
+    special_fire_project: bool = Field(description="是否特殊建设工程（消防设计审查）")
+    planned_start: str = Field(pattern=MONTH_PATTERN, description="开工（预计）时间 YYYY-MM")
+    planned_in_use: str = Field(pattern=MONTH_PATTERN, description="投入使用（预计）时间 YYYY-MM")
+    affordable_floor_area_m2: Area = Field(description="保障性租赁住房建筑面积（m²）")
+    unit_count: int = Field(ge=1, le=1_000_000, description="保障性租赁住房套（间）数")
+    supporting_facilities_area_m2: Decimal = Field(ge=0, max_digits=12, decimal_places=2,
+                                                   description="配套设施建筑面积（m²）")
+    supporting_facilities_content: str = Field(default="", max_length=1000, description="配套设施主要内容")
+    unit_types: list[UnitTypeIn] = Field(min_length=1, max_length=50, description="户型")
+    commitment_accepted: bool = Field(default=False, description="申请单位已阅读并接受附件2的承诺")
+
+
+class ProjectSummary(BaseModel):
+    id: int
+    name: str
+    district: str
+    status: str
+    status_label: str
+    organization: OrganizationRead
+    unit_count: int
+    submitted_at: datetime | None
+    accepted_on: date | None
+    decided_on: date | None
+    certificate_number: str | None
+
+
+class ProjectRead(ProjectSummary):
+    address: str
+    construction_unit_name: str
+    construction_unit_uscc: str
+    operator_unit_name: str
+    operator_unit_uscc: str
+    property_certificate_no: str
+    land_nature: str
+    land_area_m2: Decimal
+    total_floor_area_m2: Decimal
+    total_investment_yuan: Decimal
+    construction_method: ConstructionMethod
+    construction_method_label: str
+    sourcing_channel: SourcingChannel
+    sourcing_channel_label: str
+    original_building_type: BuildingType | None
+    application_granularity: Granularity | None
+    industrial_project_land_area_m2: Decimal | None
+    supporting_land_area_m2: Decimal | None
+    government_invested: bool
+    special_fire_project: bool
+    planned_start: str
+    planned_in_use: str
+    affordable_floor_area_m2: Decimal
+    supporting_facilities_area_m2: Decimal
+    supporting_facilities_content: str
+    unit_types: list[UnitTypeRead]
+    commitment_accepted: bool
+    commitment_version: str | None
+    notice_number: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class SubmitIn(BaseModel):
+    commitment_accepted: bool | None = Field(default=None, description="可在提交时确认附件2承诺")
+
+
+class AcceptIn(BaseModel):
+    on: date | None = Field(default=None, description="受理日期（默认今天；不得晚于今天）")
+
+
+class MaterialsIn(BaseModel):
+    items: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        min_length=1, max_length=50, description="缺少或需补充的材料清单")
+    comment: Comment
+
+
+class SupplementIn(BaseModel):
+    comment: Comment
+
+
+class DispatchIn(BaseModel):
+    department_ids: list[int] = Field(min_length=1, max_length=30, description="发送方案的部门")
+
+
+class OpinionIn(BaseModel):
+    opinion: Literal["approve", "reject"]
+    comment: str = Field(default="", max_length=2000, description="意见（不同意时必填）")
+
+
+class ReasonIn(BaseModel):
+    article: str = Field(min_length=1, max_length=40, description="依据条款，如 第七条")
+    message: str = Field(min_length=1, max_length=500)
+
+
+class MeetingIn(BaseModel):
+    decision: Literal["pass", "fail"]
+    minutes: Comment
+    held_on: date | None = Field(default=None, description="评审会日期（默认今天）")
+    reasons: list[ReasonIn] = Field(default_factory=list, max_length=20, description="未通过的理由及依据")
+
+
+class LeaderDecisionIn(BaseModel):
+    approve: bool
+    comment: str = Field(default="", max_length=2000, description="审批意见（不予认定时必填）")
+    reasons: list[ReasonIn] = Field(default_factory=list, max_length=20)
+
+
+class WithdrawIn(BaseModel):
+    comment: str = Field(default="", max_length=2000)
+
+
+class RevokeIn(BaseModel):
+    reason: Comment
+    article: str = Field(default="第四十六条", max_length=40,
+                         description="撤销依据（第四十四条或第四十六条）")
+
+
+class EventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    at: datetime
+    on: date
+    action: str
+    action_label: str
+    actor_role: str
+    actor_unit: str
+    from_status: str | None
+    to_status: str
+    to_status_label: str
+    comment: str | None
+    details: dict[str, object]
+
+
+class DispatchRead(BaseModel):
+    department_id: int
+    department_name: str
+    dispatched_on: date
+    opinion: Literal["approve", "reject"] | None
+    comment: str | None
+    answered_on: date | None
+
+
+class MaterialRequestRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    stage: str
+    items: list[str]
+    comment: str
+    requested_on: date
+    supplemented_on: date | None
+    supplement_comment: str | None
+
+
+class FindingRead(BaseModel):
+    article: str
+    code: str
+    message: str
+    ok: bool
+    field: str | None = None
+
+
+class MaterialItemRead(BaseModel):
+    code: str
+    section: str
+    title: str
+    required: bool
+    reason: str
+    article: str
+
+
+class BenefitRead(BaseModel):
+    code: str
+    title: str
+    article: str
+    applies: bool
+    detail: str
+
+
+class ChecksRead(BaseModel):
+    ok: bool
+    findings: list[FindingRead]
+    city_large_unit_share: FindingRead | None
+    materials: list[MaterialItemRead]
+    benefits: list[BenefitRead]
+    rent_requirement: str
+
+
+class ClockRead(BaseModel):
+    accepted_on: date | None
+    deadline: date | None
+    working_days_elapsed: int
+    working_days_remaining: int
+    suspended: bool
+    overdue: bool
+    due_soon: bool
+    decided_on: date | None
+    on_time: bool | None
+    limit: int
+
+
+class QueueItem(BaseModel):
+    project_id: int
+    name: str
+    organization: str
+    status: str
+    status_label: str
+    submitted_at: datetime | None
+    accepted_on: date | None
+    deadline: date | None
+    working_days_remaining: int | None
+    suspended: bool
+    overdue: bool
+    due_soon: bool
+    pending_departments: list[str]
+    calendar_missing_year: int | None = None
+
+
+class ReviewStats(BaseModel):
+    decided: int
+    on_time: int
+    on_time_rate: float | None
+    mean_working_days: float | None
+    open_overdue: int
+
+
+class CertificateRead(BaseModel):
+    number: str
+    status: Literal["valid", "revoked", "exited"]
+    status_label: str
+    valid: bool
+    project_name: str
+    addressee: str
+    address: str
+    unit_count: int
+    affordable_floor_area_m2: Decimal
+    issued_on: date
+    issuer: str
+    revoked_on: date | None
+    revoked_reason: str | None
+    verify_url: str
+
+
+class NoticeRead(BaseModel):
+    number: str
+    project_id: int
+    project_name: str
+    addressee: str
+    issued_on: date
+    stage: str
+    stage_label: str
+    reasons: list[ReasonIn]
+    comment: str
+    issuer: str
+    verify_url: str

@@ -1,0 +1,144 @@
+"""Routes for auditors: the event trail and its verification."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import Query, Response
+from fastapi.responses import StreamingResponse
+from pydantic_core import to_json
+
+from app.accounts.deps import ReadSessionDep, SessionDep, require
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.audit import service
+from app.core.db import reads_only
+from app.core.errors import InvalidInput, problem_responses
+from app.core.routing import api_router
+from app.oversight import dashboard, exports
+from app.oversight import leases as lease_search
+from app.oversight.exports import XLSX_TYPE
+from app.oversight.schemas import (
+    AuditEventPage,
+    AuditLeasePage,
+    DashboardRead,
+    LeaseExportIn,
+    LeaseFilterIn,
+    LeaseSearchIn,
+    VerificationRead,
+)
+
+router = api_router(prefix="/audit", tags=["审计"])
+dashboard_router = api_router(tags=["审计"])
+AUDIT_READERS = (Role.auditor, Role.admin)
+DASHBOARD_READERS = (Role.auditor, Role.admin, Role.office, Role.leader)
+
+
+
+@router.get("/events", response_model=AuditEventPage, responses=problem_responses(401, 403, 422))
+def list_events(
+    session: ReadSessionDep,
+    _: User = require(*AUDIT_READERS),
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    action: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    cursor: Annotated[int | None, Query(ge=0, description="上一页最后一条事件的编号")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    order: Literal["asc", "desc"] = "desc",
+) -> AuditEventPage:
+    """Keyset-paginated events, newest first by default; pass ``next_cursor`` back for more."""
+    flt = service.EventFilter(entity_type, entity_id, action, actor, since, until)
+    items = service.events_page(session, flt, cursor=cursor, limit=limit,
+                                descending=order == "desc")
+    next_cursor = items[-1].id if len(items) == limit else None
+    return AuditEventPage.model_validate({"items": items, "next_cursor": next_cursor})
+
+
+@router.get("/verify", response_model=VerificationRead, responses=problem_responses(401, 403))
+def verify_chain(session: ReadSessionDep, _: User = require(*AUDIT_READERS)) -> VerificationRead:
+    """Recompute the whole chain; ``ok`` or the first broken event and why."""
+    return VerificationRead(**asdict(service.verify(session)))
+
+
+# ---- leases: search and exports (issue 6) ---------------------------------------------------
+
+def _filter(data: LeaseFilterIn, id_number: str | None = None) -> lease_search.LeaseFilter:
+    return lease_search.LeaseFilter.of(data.model_dump(include=set(LeaseFilterIn.model_fields)),
+                                       id_number)
+
+
+@router.get("/leases", response_model=AuditLeasePage, responses=problem_responses(401, 403, 422))
+def search_leases(session: ReadSessionDep, filters: Annotated[LeaseFilterIn, Query()],
+                  _: User = require(*AUDIT_READERS),
+                  sort: Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"] = "start_on",
+                  cursor: Annotated[str | None, Query(max_length=400)] = None,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
+    """Any lease, filtered; keyset pages (pass ``next_cursor`` back), by start date or rent."""
+    return _page(lease_search.search(session, _filter(filters), sort=sort, cursor=cursor,
+                                     limit=limit))
+
+
+@router.post("/leases/search", response_model=AuditLeasePage,
+             responses=problem_responses(401, 403, 422))
+def search_leases_by_body(session: ReadSessionDep, write: SessionDep, data: LeaseSearchIn,
+                          user: User = require(*AUDIT_READERS)) -> Response:
+    """The same search with the filters in the body: the way to search by 身份证 number (each
+    such search is an audit event, ``audit.leases_searched_by_person``)."""
+    flt = _filter(data, data.tenant_id_number)
+    page = lease_search.search(session, flt, sort=data.sort, cursor=data.cursor, limit=data.limit)
+    if flt.tenant_id_number:
+        lease_search.record_person_search(write, user, flt, len(page["items"]))
+    return _page(page)
+
+
+def _page(page: dict[str, Any]) -> Response:
+    """The page as JSON straight from the service's plain values (the shape ``AuditLeasePage``
+    declares), skipping a second validation of rows the service just built."""
+    return Response(to_json(page), media_type="application/json")
+
+
+EXPORT = problem_responses(401, 403, 422) | {200: {"content": {
+    "text/csv": {}, XLSX_TYPE: {}}, "description": "CSV 或 XLSX 文件"}}
+
+
+@router.get("/leases.csv", response_class=StreamingResponse, responses=EXPORT)
+def export_csv(session: ReadSessionDep, filters: Annotated[LeaseFilterIn, Query()],
+               user: User = require(*AUDIT_READERS),
+               sort: Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"] = "start_on",
+               ) -> Any:
+    """Every matching lease as CSV, streamed (the 身份证 numbers masked); an audit event records it."""
+    return exports.export_response(session, user, _filter(filters), sort, "csv")
+
+
+@router.get("/leases.xlsx", response_class=StreamingResponse, responses=EXPORT)
+def export_xlsx(session: ReadSessionDep, filters: Annotated[LeaseFilterIn, Query()],
+                user: User = require(*AUDIT_READERS),
+                sort: Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"] = "start_on",
+                ) -> Any:
+    """Every matching lease as an XLSX workbook, up to ``XLSX_MAX_ROWS`` rows (larger: CSV)."""
+    return exports.export_response(session, user, _filter(filters), sort, "xlsx")
+
+
+@router.post("/leases/export", response_class=StreamingResponse, responses=EXPORT)
+@reads_only
+def export_by_body(session: ReadSessionDep, data: LeaseExportIn,
+                   user: User = require(*AUDIT_READERS)) -> Any:
+    """Export with the filters in the body; full 身份证 numbers only when asked, with a reason."""
+    if data.include_full_id_numbers and not (data.reason and data.reason.strip()):
+        raise InvalidInput("导出完整身份证号码须说明理由", field="reason")
+    return exports.export_response(session, user, _filter(data, data.tenant_id_number),
+                                   data.sort, data.format, data.include_full_id_numbers,
+                                   data.reason)
+
+
+@dashboard_router.get("/dashboard", response_model=DashboardRead,
+                      responses=problem_responses(401, 403))
+def programme_dashboard(session: SessionDep,
+                        user: User = require(*DASHBOARD_READERS)) -> dict[str, Any]:
+    """Projects per state, review timeliness, units and occupancy, rents against caps, overdue."""
+    return dashboard.stats(session, user)
