@@ -135,7 +135,7 @@ def _import(kind: str, file: Path) -> None:
     from rich.progress import Progress
 
     from app.audit.service import SYSTEM
-    from app.leases.service import transitions_from_registry
+    from app.leases.flows import import_registry
     from app.tenants import registry
 
     content = file.read_bytes()
@@ -147,10 +147,7 @@ def _import(kind: str, file: Path) -> None:
             rows = parse(content, lambda n: progress.advance(task, n))
             progress.update(task, completed=lines, description=f"写入 {len(rows)} 行")
             with transaction() as session:
-                batch = registry.store(session, kind=kind, filename=file.name, content=content,
-                                       rows=rows, actor=SYSTEM)
-                started = (transitions_from_registry(session, SYSTEM, batch.id)
-                           if kind == "properties" else 0)
+                batch, started = import_registry(session, SYSTEM, kind, file.name, content, rows)
     except ProblemError as exc:
         fail(exc.detail)
     typer.echo(f"已导入 {batch.rows} 行（导入批次 {batch.id}）"

@@ -16,7 +16,7 @@ from app.approval.models import (
 from app.audit.models import AuditChainHead, AuditEvent
 from app.calendar.models import CalendarYear
 from app.core.db import Base
-from app.leases.models import Lease, LeaseOccupant, TenantNotice, Violation
+from app.leases.models import Lease, LeaseOccupant, Violation
 from app.operation.models import (
     Appraisal,
     ExitRequest,
@@ -34,6 +34,7 @@ from app.tenants.models import (
     RegistryImport,
     TenantApplication,
     TenantCommitment,
+    TenantNotice,
     TenantProfile,
 )
 

@@ -33,9 +33,9 @@ from app.approval.models import ProjectBenefit
 from app.main import app
 from app.operation.models import ExitRequest
 from app.tenants.applications import notify
+from tests.approval.conftest import Cast, application, cast  # noqa: F401
 from tests.conftest import IN_REQUEST
 from tests.leases.conftest import City, apply, approve, lease_body, operate, tenant  # noqa: F401
-from tests.approval.conftest import Cast, application, cast  # noqa: F401
 
 API = "/api/v1"
 LINK = re.compile(r'^<([^>]+)>; rel="next"$')

@@ -27,8 +27,8 @@ from app.core.db import ReadOnlyRequest, database, request_writes
 from app.main import app
 from app.oversight import exports
 from app.seed import DEMO_PASSWORD, seed_demo
-from tests.conftest import fake_id_number
 from tests.approval.conftest import application
+from tests.conftest import fake_id_number
 from tests.security.conftest import app_database, fresh_sqlite
 
 # ---- the shape of the request path ---------------------------------------------------------

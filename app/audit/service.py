@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
@@ -15,8 +15,16 @@ from sqlalchemy.orm import Session
 from app.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from app.core.clock import now
 
-if TYPE_CHECKING:
-    from app.accounts.models import User
+
+class Actor(Protocol):
+    """Who made a change: an account (``app.accounts.models.User``) or :data:`SYSTEM`."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
 
 # Keys that would carry raw personal data; an audit summary must never contain them.
 FORBIDDEN_SUMMARY_KEYS = frozenset({"id_number", "password", "password_hash", "phone"})
@@ -64,7 +72,7 @@ def event_hash(event: Any) -> str:
     return hashlib.sha256(canonical(event)).hexdigest()
 
 
-def record(session: Session, *, actor: User | SystemActor, action: str, entity_type: str,
+def record(session: Session, *, actor: Actor, action: str, entity_type: str,
            entity_id: object, summary: Mapping[str, Any] | None = None) -> AuditEvent:
     """Append one event in the caller's transaction (the chain head stays locked until commit)."""
     last_id, prev_hash = session.execute(

@@ -14,7 +14,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import APIRouter
+from fastapi import APIRouter, UploadFile
 from fastapi.routing import APIRoute
 
 from app.core.db import run_sync
@@ -46,3 +46,14 @@ class DbRoute(APIRoute):
 def api_router(**kwargs: Any) -> APIRouter:
     """An ``APIRouter`` whose routes are :class:`DbRoute`."""
     return APIRouter(route_class=DbRoute, **kwargs)
+
+
+async def read_upload(file: UploadFile, max_bytes: int) -> bytes:
+    """An uploaded file's bytes, refused with 413 past ``max_bytes`` (no more is read)."""
+    from app.core.errors import ProblemError
+
+    content = await file.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise ProblemError(f"文件超过 {max_bytes // (1024 * 1024)} MB", status=413, slug="too-large",
+                           title="请求内容过大")
+    return content

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.approval.models import Project
 from app.core import clock
+from app.leases import flows
 from app.leases import service as leases
 from app.leases.schemas import LeaseIn
 from app.operation.models import Unit
@@ -41,7 +42,7 @@ def seed_tenants(session: Session, users: Callable[[str], User]) -> None:
             employer_name="景德镇某科技公司"))
         tenants.sign_commitment(session, person, CommitmentIn(clauses=[1, 2, 3, 4],
                                                               declaration=declaration))
-        filed.append(applications.apply(session, person, ApplicationIn(project_id=project.id,
+        filed.append(flows.apply(session, person, ApplicationIn(project_id=project.id,
                                                                        declaration=declaration)))
     applications.review(session, users("office1"), filed[0].id, ApplicationReview(approve=True))
     unit = session.scalar(select(Unit).where(Unit.project_id == project.id, Unit.status == "published")

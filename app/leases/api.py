@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import status
+from fastapi import File, Query, UploadFile, status
+from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, SessionDep, require
 from app.accounts.models import User
 from app.accounts.roles import Role
+from app.core.db import run_sync
 from app.core.errors import problem_responses
 from app.core.paging import PageParams
-from app.core.routing import api_router
-from app.leases import service
+from app.core.routing import api_router, read_upload
+from app.leases import flows, service
 from app.leases.schemas import (
     ExtensionDecisionIn,
     ExtensionRequestIn,
@@ -27,12 +29,15 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
-from app.tenants.schemas import CreditEntry
+from app.tenants import applications, registry
+from app.tenants.api import MAX_CSV_BYTES
+from app.tenants.schemas import ApplicationIn, ApplicationRead, CreditEntry, FundCheckRead, ImportRead
 
 router = api_router(tags=["租赁合同"])
 public = api_router(tags=["公开核验"])
 WRITE = problem_responses(401, 403, 404, 409, 422)
 READ = problem_responses(401, 404)
+LIST = problem_responses(401, 404, 422)
 
 
 def _view(session: SessionDep, lease: Any) -> dict[str, Any]:
@@ -154,3 +159,64 @@ def terminate(session: SessionDep, lease_id: int, data: TerminateIn,
               user: User = require(Role.developer, Role.office)) -> dict[str, Any]:
     """第四十条: the tenant refused to rectify — the lease ends and the unit is recovered."""
     return _view(session, service.terminate(session, user, lease_id, data))
+
+
+# ---- steps that span tenants and leases (app.leases.flows) --------------------------------
+
+@router.post("/tenant-applications", response_model=ApplicationRead,
+             status_code=status.HTTP_201_CREATED, responses=WRITE, tags=["承租人与申请"])
+def apply(session: SessionDep, data: ApplicationIn,
+          user: User = require(Role.tenant, Role.office)) -> dict[str, Any]:
+    """Apply online (tenant) or at the window (office, recorded as 受理经办人员); returns the
+    eligibility decision of 第三十二条 with each condition, its evidence and article."""
+    return applications.application_view(session, flows.apply(session, user, data))
+
+
+@router.get("/tenants/me/housing-fund-eligibility", response_model=FundCheckRead,
+            responses=problem_responses(401, 403, 422), tags=["承租人与申请"])
+def housing_fund(
+    session: SessionDep,
+    contribution_months: Annotated[int, Query(ge=0, le=600, description="连续足额缴存月数")],
+    continuous: Annotated[bool, Query(description="是否连续足额缴存")] = True,
+    spouse_owns_home: Annotated[bool, Query(description="配偶在市区是否有自有住房")] = False,
+    user: User = require(Role.tenant),
+) -> dict[str, Any]:
+    """第二十二条: may this tenant withdraw housing-fund money to pay the rent?"""
+    return flows.housing_fund_check(session, user, contribution_months, continuous,
+                                    spouse_owns_home)
+
+
+@router.get("/tenants/{tenant_id}/credit", response_model=list[CreditEntry], responses=LIST,
+            tags=["承租人与申请"])
+def tenant_credit(session: SessionDep, user: CurrentUser, tenant_id: int,
+                  page: PageParams) -> list[dict[str, Any]]:
+    """第四十一条: the tenant's credit record (the tenant, the office, auditors), oldest first
+    (paged by id)."""
+    return page.respond(service.tenant_credit(session, user, tenant_id, cursor=page.cursor,
+                                              limit=page.limit))
+
+
+@router.get("/organizations/{organization_id}/credit", response_model=list[CreditEntry],
+            responses=LIST, tags=["承租人与申请"])
+def organization_credit(session: SessionDep, user: CurrentUser, organization_id: int,
+                        page: PageParams) -> list[dict[str, Any]]:
+    """第四十一条: an operator's or employer's credit record, oldest first (paged by id)."""
+    return page.respond(service.organization_credit(session, user, organization_id,
+                                                    cursor=page.cursor, limit=page.limit))
+
+
+@router.post("/registry/properties", response_model=ImportRead, status_code=status.HTTP_201_CREATED,
+             responses=problem_responses(401, 403, 413, 422), tags=["承租人与申请"])
+async def import_properties(session: SessionDep, file: Annotated[UploadFile, File()],
+                            user: User = require(Role.admin)) -> dict[str, Any]:
+    """CSV ``id_number,address,district,acquired_on`` from 不动产登记; all rows or none. Tenants
+    it shows now owning a central home enter the 过渡期 (第三十八条)."""
+    content = await read_upload(file, MAX_CSV_BYTES)
+    return await run_sync(_import_properties, session, user, file.filename, content)
+
+
+def _import_properties(session: Session, user: User, filename: str | None,
+                       content: bytes) -> dict[str, Any]:
+    batch, started = flows.import_registry(session, user, "properties",
+                                           filename or "properties.csv", content)
+    return registry.import_view(batch, started)

@@ -129,16 +129,3 @@ class Violation(Base):
     status: Mapped[str] = mapped_column(String(12), default="open")  # open|rectified|terminated
     resolved_on: Mapped[date | None]
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-
-
-class TenantNotice(Base):
-    """A message to a tenant about their case: decisions, transitions, violations."""
-
-    __tablename__ = "tenant_notice"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    message: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=now)
-

@@ -28,6 +28,7 @@ from app.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.core.paging import DEFAULT_LIMIT, Page, keyset, mapped, mapped_all
 from app.core.personal_data import decrypt_id_number, id_number_digest
 from app.leases.models import ACTIVE, Lease, LeaseOccupant, Violation
+from app.leases.repository import has_active_lease
 from app.leases.schemas import (
     ExtensionDecisionIn,
     ExtensionRequestIn,
@@ -43,7 +44,7 @@ from app.operation.models import Appraisal, RentStandard, Unit
 from app.operation.rents import in_force, rate_for
 from app.tenants import service as tenants
 from app.tenants.applications import get as get_application
-from app.tenants.applications import has_active_lease, notify, units_available
+from app.tenants.applications import notify, units_available
 from app.tenants.models import Lottery, PropertyRecord, TenantApplication
 from rules import art38_transition as art38
 from rules.art35_43_lease import LeaseTerms, check_lease_terms, renewal_terms, renewal_window_ok
@@ -549,6 +550,28 @@ def credit(session: Session, *, tenant_id: int | None = None, organization_id: i
                   and_(Violation.party == "operator", Project.organization_id == organization_id))
     return mapped(keyset(session, _credit_select(who), Violation.id, cursor=cursor,
                          limit=limit, descending=False, scalars=False), _credit_entry)
+
+
+def tenant_credit(session: Session, user: User, tenant_id: int, *, cursor: int | None = None,
+                  limit: int = DEFAULT_LIMIT) -> Page[dict[str, Any]]:
+    """A tenant's credit record, for the tenant, the office, auditors and the administrator
+    (404 for anyone else, as if there were no such tenant)."""
+    person = session.get(User, tenant_id)
+    if (person is None or person.role != Role.tenant
+            or not (user.id == tenant_id or user.role in (Role.office, Role.auditor, Role.admin))):
+        raise NotFound("未找到该承租人")
+    return credit(session, tenant_id=tenant_id, cursor=cursor, limit=limit)
+
+
+def organization_credit(session: Session, user: User, organization_id: int, *,
+                        cursor: int | None = None, limit: int = DEFAULT_LIMIT
+                        ) -> Page[dict[str, Any]]:
+    """An operator's or employer's credit record, for its own staff and the city (404 else)."""
+    if session.get(Organization, organization_id) is None or not (
+            user.organization_id == organization_id
+            or user.role in (Role.office, Role.auditor, Role.admin, Role.leader)):
+        raise NotFound("未找到该单位")
+    return credit(session, organization_id=organization_id, cursor=cursor, limit=limit)
 
 
 def credit_entry(session: Session, violation_id: int) -> dict[str, Any]:

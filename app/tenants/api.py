@@ -8,23 +8,18 @@ from fastapi import File, Query, UploadFile, status
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, SessionDep, require
-from app.accounts.models import Organization, User
+from app.accounts.models import User
 from app.accounts.roles import Role
-from app.core import clock
 from app.core.db import run_sync
-from app.core.errors import NotFound, problem_responses
+from app.core.errors import problem_responses
 from app.core.paging import PageParams
-from app.core.routing import api_router
-from app.leases import service as leases
+from app.core.routing import api_router, read_upload
 from app.tenants import applications, lottery, registry, service
 from app.tenants.schemas import (
-    ApplicationIn,
     ApplicationRead,
     ApplicationReview,
     CommitmentIn,
     CommitmentRead,
-    CreditEntry,
-    FundCheckRead,
     HousingRead,
     ImportRead,
     LotteryRead,
@@ -35,7 +30,6 @@ from app.tenants.schemas import (
     ProfileIn,
     TenantRead,
 )
-from rules.art22_housing_fund import housing_fund_eligibility
 
 router = api_router(tags=["承租人与申请"])
 public = api_router(tags=["公开核验"])
@@ -76,96 +70,23 @@ def notices(session: SessionDep, page: PageParams, user: User = require(Role.ten
                                                   limit=page.limit))
 
 
-@router.get("/tenants/me/housing-fund-eligibility", response_model=FundCheckRead,
-            responses=problem_responses(401, 403, 422))
-def housing_fund(
-    session: SessionDep,
-    contribution_months: Annotated[int, Query(ge=0, le=600, description="连续足额缴存月数")],
-    continuous: Annotated[bool, Query(description="是否连续足额缴存")] = True,
-    spouse_owns_home: Annotated[bool, Query(description="配偶在市区是否有自有住房")] = False,
-    user: User = require(Role.tenant),
-) -> dict[str, Any]:
-    """第二十二条: may this tenant withdraw housing-fund money to pay the rent?"""
-    today = clock.today()
-    properties, _ = service.registry_facts(session, user)
-    owns = any(p.acquired_on is None or p.acquired_on <= today for p in properties)
-    decision = housing_fund_eligibility(contribution_months, continuous, owns, spouse_owns_home,
-                                        applications.has_active_lease(session, user.id), today)
-    return {"eligible": decision.ok, "findings": [f.as_dict() for f in decision.findings]}
-
-
-@router.get("/tenants/{tenant_id}/credit", response_model=list[CreditEntry], responses=LIST)
-def tenant_credit(session: SessionDep, user: CurrentUser, tenant_id: int,
-                  page: PageParams) -> list[dict[str, Any]]:
-    """第四十一条: the tenant's credit record (the tenant, the office, auditors), oldest first
-    (paged by id)."""
-    person = session.get(User, tenant_id)
-    if (person is None or person.role != Role.tenant
-            or not (user.id == tenant_id or user.role in (Role.office, Role.auditor, Role.admin))):
-        raise NotFound("未找到该承租人")
-    return page.respond(leases.credit(session, tenant_id=tenant_id, cursor=page.cursor,
-                                      limit=page.limit))
-
-
-@router.get("/organizations/{organization_id}/credit", response_model=list[CreditEntry],
-            responses=LIST)
-def organization_credit(session: SessionDep, user: CurrentUser, organization_id: int,
-                        page: PageParams) -> list[dict[str, Any]]:
-    """第四十一条: an operator's or employer's credit record, oldest first (paged by id)."""
-    if session.get(Organization, organization_id) is None or not (
-            user.organization_id == organization_id
-            or user.role in (Role.office, Role.auditor, Role.admin, Role.leader)):
-        raise NotFound("未找到该单位")
-    return page.respond(leases.credit(session, organization_id=organization_id,
-                                      cursor=page.cursor, limit=page.limit))
-
-
 # ---- registry imports (admin) ----------------------------------------------------------------
-
-async def _read_csv(file: UploadFile) -> bytes:
-    content = await file.read(MAX_CSV_BYTES + 1)
-    if len(content) > MAX_CSV_BYTES:
-        from app.core.errors import ProblemError
-
-        raise ProblemError("文件超过 20 MB", status=413, slug="too-large", title="请求内容过大")
-    return content
-
-
-@router.post("/registry/properties", response_model=ImportRead, status_code=status.HTTP_201_CREATED,
-             responses=problem_responses(401, 403, 413, 422))
-async def import_properties(session: SessionDep, file: Annotated[UploadFile, File()],
-                            user: User = require(Role.admin)) -> dict[str, Any]:
-    """CSV ``id_number,address,district,acquired_on`` from 不动产登记; all rows or none."""
-    content = await _read_csv(file)
-    return await run_sync(_import_properties, session, user, file.filename, content)
-
-
-def _import_properties(session: Session, user: User, filename: str | None,
-                       content: bytes) -> dict[str, Any]:
-    rows = registry.parse_properties(content)
-    batch = registry.store(session, kind="properties", filename=filename or "properties.csv",
-                           content=content, rows=rows, actor=user)
-    started = leases.transitions_from_registry(session, user, batch.id)
-    return {"id": batch.id, "kind": batch.kind, "filename": batch.filename, "rows": batch.rows,
-            "transitions_started": started}
-
 
 @router.post("/registry/public-rental", response_model=ImportRead,
              status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 413, 422))
 async def import_public_rental(session: SessionDep, file: Annotated[UploadFile, File()],
                                user: User = require(Role.admin)) -> dict[str, Any]:
     """CSV ``id_number,qualified,receiving`` from 住房保障; all rows or none."""
-    content = await _read_csv(file)
+    content = await read_upload(file, MAX_CSV_BYTES)
     return await run_sync(_import_public_rental, session, user, file.filename, content)
 
 
 def _import_public_rental(session: Session, user: User, filename: str | None,
                           content: bytes) -> dict[str, Any]:
-    rows = registry.parse_public_rental(content)
     batch = registry.store(session, kind="public_rental",
-                           filename=filename or "public_rental.csv", content=content, rows=rows,
-                           actor=user)
-    return {"id": batch.id, "kind": batch.kind, "filename": batch.filename, "rows": batch.rows}
+                           filename=filename or "public_rental.csv", content=content,
+                           rows=registry.parse_public_rental(content), actor=user)
+    return registry.import_view(batch)
 
 
 # ---- housing on offer, applications ------------------------------------------------------
@@ -176,15 +97,6 @@ def housing(session: SessionDep, page: PageParams) -> list[dict[str, Any]]:
     oldest project first (paged by id)."""
     return page.respond(applications.housing_on_offer(session, cursor=page.cursor,
                                                       limit=page.limit))
-
-
-@router.post("/tenant-applications", response_model=ApplicationRead,
-             status_code=status.HTTP_201_CREATED, responses=WRITE)
-def apply(session: SessionDep, data: ApplicationIn,
-          user: User = require(Role.tenant, Role.office)) -> dict[str, Any]:
-    """Apply online (tenant) or at the window (office, recorded as 受理经办人员); returns the
-    eligibility decision of 第三十二条 with each condition, its evidence and article."""
-    return applications.application_view(session, applications.apply(session, user, data))
 
 
 @router.get("/tenant-applications", response_model=list[ApplicationRead],

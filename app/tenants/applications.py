@@ -4,6 +4,7 @@ allocated in priority-group order and, when approved applicants outnumber the un
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import and_, exists, func, select
@@ -20,11 +21,10 @@ from app.core import clock
 from app.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.core.paging import DEFAULT_LIMIT, Page, keyset, keyset_by, mapped, mapped_all
 from app.core.personal_data import decrypt_id_number, id_number_digest
-from app.leases.models import ACTIVE, Lease, LeaseOccupant, TenantNotice
 from app.operation.models import RentStandard, Unit
 from app.operation.units import operating_project
 from app.tenants import service as tenants
-from app.tenants.models import OPEN_APPLICATION, PriorityGroup, TenantApplication
+from app.tenants.models import OPEN_APPLICATION, PriorityGroup, TenantApplication, TenantNotice
 from app.tenants.schemas import ApplicationIn, ApplicationReview, PriorityGroupIn
 from rules.identifiers import mask_id_number
 
@@ -35,17 +35,6 @@ STATUS_LABELS = {"submitted": "已提交，待审核", "approved": "审核通过
 
 def notify(session: Session, user_id: int, kind: str, message: str) -> None:
     session.add(TenantNotice(user_id=user_id, kind=kind, message=message))
-
-
-def has_active_lease(session: Session, person_id: int) -> bool:
-    """Whether the person holds, or occupies under an employer, a lease still running."""
-    today = clock.today()
-    own = select(Lease.id).where(Lease.tenant_id == person_id, Lease.status.in_(ACTIVE),
-                                 Lease.ends_on >= today)
-    placed = select(LeaseOccupant.id).join(Lease, Lease.id == LeaseOccupant.lease_id).where(
-        LeaseOccupant.tenant_id == person_id, LeaseOccupant.moved_out_on.is_(None),
-        Lease.status.in_(ACTIVE))
-    return session.scalar(select(own.exists())) or session.scalar(select(placed.exists()))
 
 
 def open_project(session: Session, project_id: int, missing: Exception | None = None) -> Project:
@@ -81,8 +70,12 @@ def _applicant(session: Session, user: User, data: ApplicationIn) -> User:
     return load_user(session, person_id)  # type: ignore[return-value]
 
 
-def apply(session: Session, user: User, data: ApplicationIn) -> TenantApplication:
-    """File an application; the eligibility decision is computed and kept with it."""
+def apply(session: Session, user: User, data: ApplicationIn, *,
+          holds_lease: Callable[[int], bool]) -> TenantApplication:
+    """File an application; the eligibility decision is computed and kept with it.
+
+    ``holds_lease(person_id)`` answers whether the applicant already holds a running lease (one
+    home per person): leases sit above this domain, so ``app.leases.flows.apply`` says it."""
     person = _applicant(session, user, data)
     session.execute(select(User.id).where(User.id == person.id).with_for_update())
     tenants.require_ready(session, person)
@@ -91,7 +84,7 @@ def apply(session: Session, user: User, data: ApplicationIn) -> TenantApplicatio
             TenantApplication.applicant_id == person.id,
             TenantApplication.status.in_(OPEN_APPLICATION))):
         raise Conflict("申请人已有一份未办结的申请（每人限一份）", field="applicant")
-    if has_active_lease(session, person.id):
+    if holds_lease(person.id):
         raise Conflict("申请人已有在租的保障性租赁住房（每人限一套）", field="applicant")
     today = clock.today()
     decision, conflicts = tenants.eligibility(session, person, data.declaration, today)

@@ -174,3 +174,15 @@ class Lottery(Base):
     committed_at: Mapped[datetime] = mapped_column(default=now)
     drawn_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+
+class TenantNotice(Base):
+    """A message to a tenant about their case: decisions, transitions, violations."""
+
+    __tablename__ = "tenant_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now)

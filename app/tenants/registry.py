@@ -117,3 +117,12 @@ def store(session: Session, *, kind: str, filename: str, content: bytes, rows: l
            entity_id=batch.id, summary={"filename": batch.filename, "rows": batch.rows,
                                         "sha256": batch.sha256})
     return batch
+
+
+def import_view(batch: RegistryImport, transitions_started: int | None = None) -> dict[str, Any]:
+    """The ``ImportRead`` of a stored batch."""
+    view: dict[str, Any] = {"id": batch.id, "kind": batch.kind, "filename": batch.filename,
+                            "rows": batch.rows}
+    if transitions_started is not None:
+        view["transitions_started"] = transitions_started
+    return view

@@ -26,6 +26,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from app.accounts import repository as accounts_repo
 from app.accounts import service as accounts
 from app.accounts.deps import SessionDep, get_visible
 from app.accounts.models import User
@@ -37,10 +38,8 @@ from app.calendar.api import YearPath
 from app.calendar.schemas import YearPut
 from app.core import clock
 from app.core.errors import ProblemError, _chinese_message
-from app.leases import service as leases
-from app.tenants import registry
+from app.leases import flows
 from app.tenants.api import MAX_CSV_BYTES
-from app.web import queries
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, loc_path, optional, text, upload
 from app.web.pager import PAGE, next_url
@@ -74,8 +73,9 @@ def _users_page(request: Request, session: Session, user: User, f: FormState | N
         "users": found.items, "next_url": next_url(request, found.next_cursor),
         "role": role, "me": user.id, "f": f or FormState(), "role_options": ROLE_OPTIONS,
         "filters": [(STAFF, "全部工作人员（不含承租人）"), ("", "全部账号"), *ROLE_OPTIONS],
-        "organizations": [(o.id, f"{o.name}（{o.uscc}）") for o in queries.organizations_by_id(session)],
-        "departments": [(d.id, d.name) for d in queries.departments(session)],
+        "organizations": [(o.id, f"{o.name}（{o.uscc}）")
+                          for o in accounts_repo.organizations_by_id(session)],
+        "departments": [(d.id, d.name) for d in accounts_repo.departments(session)],
     }, status_code=status_code)
 
 
@@ -188,15 +188,9 @@ def registry_page(request: Request, session: SessionDep, _: User = ADMIN) -> Res
 
 
 def _import(session: Session, user: User, kind: str, filename: str, content: bytes) -> dict[str, Any]:
-    """What the API's import route does: parse all rows, store them (one batch), and after a
-    property import start the transitions of tenants now owning a central home (第三十八条)."""
-    if kind == "properties":
-        batch = registry.store(session, kind=kind, filename=filename, content=content,
-                               rows=registry.parse_properties(content), actor=user)
-        return {"batch": batch, "started": leases.transitions_from_registry(session, user, batch.id)}
-    batch = registry.store(session, kind=kind, filename=filename, content=content,
-                           rows=registry.parse_public_rental(content), actor=user)
-    return {"batch": batch, "started": 0}
+    """What the API's import routes do (``app.leases.flows.import_registry``)."""
+    batch, started = flows.import_registry(session, user, kind, filename, content)
+    return {"batch": batch, "started": started}
 
 
 def _upload(request: Request, session: Session, user: User, form: Any, kind: str) -> Response:

@@ -43,10 +43,13 @@ import jwt
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import iter_route_contexts
+from jinja2 import pass_context
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import NoMatchFound
 
 from app.accounts.deps import SessionDep
 from app.accounts.models import User
@@ -57,6 +60,7 @@ from app.core.db import mark_rollback
 from app.core.errors import Forbidden, ProblemError
 from app.core.routing import DbRoute, on_loop
 from app.core.templating import templates
+from app.web.nav import PUBLIC, nav_for
 
 log = logging.getLogger("baozu.web")
 
@@ -399,3 +403,22 @@ def attempt(session: Session, call: Callable[..., T], *args: Any, **kwargs: Any)
     and the page can answer with the form again."""
     with session.begin_nested():
         return call(*args, **kwargs)
+
+
+# ---- navigation in the templates --------------------------------------------------------------
+
+@pass_context
+def has_route(context: Any, name: str) -> bool:
+    """Whether a page route (not an API route) called ``name`` is registered."""
+    app = context["request"].app
+    if not any(isinstance(c.original_route, PageRoute) and c.original_route.name == name
+               for c in iter_route_contexts(app.routes)):
+        return False
+    try:
+        app.url_path_for(name)
+    except NoMatchFound:  # it needs path parameters: not a menu entry
+        return False
+    return True
+
+
+templates.env.globals.update(has_route=has_route, nav_for=nav_for, public_nav=PUBLIC)

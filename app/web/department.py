@@ -18,12 +18,13 @@ from starlette.datastructures import FormData
 from app.accounts.deps import SessionDep
 from app.accounts.models import User
 from app.accounts.roles import Role
+from app.approval import repository as approval_repo
 from app.approval import service
 from app.approval.schemas import OpinionIn
 from app.core.errors import ProblemError
 from app.operation import rents, units
+from app.operation import repository as operation_repo
 from app.operation.schemas import AppraisalIn, RentFilingIn
-from app.web import queries
 from app.web.core import Form, attempt, page_router, redirect, render, require, require_department
 from app.web.forms import FormState, optional, rows, text
 from app.web.pager import PAGE, next_url
@@ -39,7 +40,7 @@ FAGAI = require_department("fagai")
 def inbox(request: Request, session: SessionDep, cursor: int | None = None,
           user: User = DEPARTMENT) -> Response:
     """The projects sent to my department, unanswered first, then the newest; 50 a page."""
-    found = queries.department_inbox(session, user, cursor=cursor, limit=PAGE)
+    found = approval_repo.department_inbox(session, user, cursor=cursor, limit=PAGE)
     return render(request, "department/inbox.html", {
         "items": found.items, "next_url": next_url(request, found.next_cursor)})
 
@@ -61,11 +62,11 @@ def listings(request: Request, session: SessionDep, cursor: int | None = None,
              queue_cursor: int | None = None, user: User = ZHUJIAN) -> Response:
     """Listings to verify or late (``queue_cursor``), and the projects in operation with their
     latest appraisal and rent in force (``cursor``); 50 a page each."""
-    queue = queries.listing_queue(session, user, cursor=queue_cursor, limit=PAGE)
-    projects = queries.operating_projects(session, user, cursor=cursor, limit=PAGE)
+    queue = operation_repo.listing_queue(session, user, cursor=queue_cursor, limit=PAGE)
+    projects = operation_repo.operating_projects(session, user, cursor=cursor, limit=PAGE)
     return render(request, "department/listings.html", {
         "queue": queue.items, "queue_next_url": next_url(request, queue.next_cursor, "queue_cursor"),
-        "projects": queries.rents_overview(session, projects.items),
+        "projects": operation_repo.rents_overview(session, projects.items),
         "next_url": next_url(request, projects.next_cursor)})
 
 
@@ -103,7 +104,7 @@ def verify_listing(request: Request, session: SessionDep, project_id: int, form:
 
 def _filings_page(request: Request, session: Any, user: User, forms: dict[str, FormState] | None = None,
                   status_code: int = 200, cursor: int | None = None) -> Response:
-    found = queries.proposed_standards(session, user, cursor=cursor, limit=PAGE)
+    found = operation_repo.proposed_standards(session, user, cursor=cursor, limit=PAGE)
     return render(request, "department/filings.html", {
         "standards": found.items, "next_url": next_url(request, found.next_cursor),
         "forms": forms or {}, "blank": FormState()}, status_code=status_code)
@@ -120,7 +121,7 @@ def filings(request: Request, session: SessionDep, cursor: int | None = None,
 def file_standard(request: Request, session: SessionDep, standard_id: int, form: Form,
                   user: User = FAGAI) -> Response:
     """File a proposed standard; refused → the page it was posted from, errors beside it."""
-    queries.standard_project(session, user, standard_id)
+    operation_repo.standard_project(session, user, standard_id)
     f = FormState.of(form)
     back = text(form, "back")
     from_project = back.startswith("/projects/") and back[10:].isdigit()

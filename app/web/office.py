@@ -20,10 +20,11 @@ from app.approval import review, service
 from app.approval.schemas import AcceptIn, DispatchIn, MaterialsIn, MeetingIn, RevokeIn
 from app.core.errors import NotFound, ProblemError
 from app.operation import exits
+from app.operation import repository as operation_repo
 from app.operation.schemas import ExitDecisionIn
 from app.tenants import applications, lottery
+from app.tenants import repository as tenants_repo
 from app.tenants.schemas import ApplicationReview
-from app.web import queries
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, blank, optional, row_renamer, rows, text
 from app.web.pager import PAGE, next_url
@@ -42,7 +43,7 @@ def queue(request: Request, session: SessionDep, cursor: int | None = None,
     paged on its own (50 a page; ``cursor``, ``exit_cursor``, ``listing_cursor``)."""
     items = review.queue(session, user, cursor=cursor, limit=PAGE)
     pending = exits.queue(session, cursor=exit_cursor, limit=PAGE)
-    listings = queries.listing_queue(session, user, cursor=listing_cursor, limit=PAGE)
+    listings = operation_repo.listing_queue(session, user, cursor=listing_cursor, limit=PAGE)
     return render(request, "office/queue.html", {
         "items": items.items, "next_url": next_url(request, items.next_cursor),
         "exits": pending.items, "exits_next_url": next_url(request, pending.next_cursor, "exit_cursor"),
@@ -205,7 +206,7 @@ def review_application(request: Request, session: SessionDep, application_id: in
 def lotteries(request: Request, session: SessionDep, cursor: int | None = None,
               user: User = OFFICE) -> Response:
     """Projects in operation with their waiting applications, units and draws; 50 a page."""
-    found = queries.lottery_board(session, user, cursor=cursor, limit=PAGE)
+    found = tenants_repo.lottery_board(session, user, cursor=cursor, limit=PAGE)
     return render(request, "office/lotteries.html", {
         "items": found.items, "next_url": next_url(request, found.next_cursor)})
 

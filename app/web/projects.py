@@ -23,10 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.accounts import repository as accounts_repo
 from app.accounts.deps import SessionDep
 from app.accounts.models import Organization, User
 from app.accounts.roles import Role
 from app.approval import documents, review, service
+from app.approval import repository as approval_repo
 from app.approval.api import project_view
 from app.approval.benefits import benefit_records
 from app.approval.checks import project_checks
@@ -41,7 +43,6 @@ from app.leases.service import OPERATOR_VIOLATIONS
 from app.operation import exits, rents, subsidies, units
 from app.operation import transfers as operation
 from app.tenants import applications
-from app.web import queries
 from app.web.core import attempt, page_router, redirect, render, require
 from app.web.forms import FormState, Rename
 from app.web.pager import PAGE, next_url
@@ -183,8 +184,8 @@ def project_page(request: Request, session: Session, user: User, project_id: int
         "checks": project_checks(session, project, facts_of(project), clock.today()),
         "dispatches": [service.dispatch_view(d) for d in project.dispatches],
         "material_requests": list(project.material_requests),
-        "meeting": queries.meeting_of(session, project.id),
-        "leader_decision": queries.leader_decision_of(session, project.id),
+        "meeting": approval_repo.meeting_of(session, project.id),
+        "leader_decision": approval_repo.leader_decision_of(session, project.id),
         "units": units.summary(session, project) if ever_certified else None,
         "listing": units.listing_view(session, project) if ever_certified else None,
         "rents": rents.rents_view(session, project) if ever_certified else None,
@@ -206,10 +207,10 @@ def project_page(request: Request, session: Session, user: User, project_id: int
     if "operator_violation" in context["actions"]:
         context["operator_violation_kinds"] = list(OPERATOR_VIOLATIONS.items())
     if "priority_group" in context["actions"]:  # the employers a tenant's profile names
-        context["priority_organizations"] = queries.organizations(session)
+        context["priority_organizations"] = accounts_repo.organizations(session)
     if "dispatch" in context["actions"]:
         sent = {d["department_id"] for d in context["dispatches"]}
-        context["departments"] = [d for d in queries.review_departments(session) if d.id not in sent]
+        context["departments"] = [d for d in accounts_repo.review_departments(session) if d.id not in sent]
     if context["rents"]:
         context["appraisal_options"] = [
             (a["id"], f"第 {a['id']} 号：{a['appraiser']}，{a['appraised_on'].isoformat()}，"

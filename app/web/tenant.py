@@ -9,15 +9,16 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from app.accounts import repository as accounts_repo
 from app.accounts.deps import SessionDep
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.core import clock
 from app.core.errors import ProblemError
+from app.leases import flows
 from app.tenants import applications
 from app.tenants import service as tenants
 from app.tenants.schemas import ApplicationIn, CommitmentIn, ProfileIn
-from app.web import queries
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, optional, text
 from app.web.pager import PAGE, next_url
@@ -49,7 +50,7 @@ def home(request: Request, session: SessionDep, cursor: int | None = None,
 def _profile_page(request: Request, session: Any, f: FormState, status_code: int = 200) -> Response:
     return render(request, "tenant/profile.html", {
         "f": f, "districts": value_at("central_districts", clock.today()),
-        "organizations": [(o.id, o.name) for o in queries.organizations(session)]},
+        "organizations": [(o.id, o.name) for o in accounts_repo.organizations(session)]},
         status_code=status_code)
 
 
@@ -159,7 +160,7 @@ def apply(request: Request, session: SessionDep, form: Form, user: User = TENANT
     try:
         data = ApplicationIn.model_validate({"project_id": optional(form, "project_id"),
                                              "declaration": _declaration(form)})
-        found = attempt(session, applications.apply, session, user, data)
+        found = attempt(session, flows.apply, session, user, data)
     except ValidationError as exc:
         return _apply_page(request, session, f.add_validation(exc, _declaration_rename), 422)
     except ProblemError as exc:
@@ -204,7 +205,7 @@ def housing_fund(request: Request, session: SessionDep, contribution_months: str
             f.add("contribution_months", "请填写 0 到 600 之间的整数")
             f.detail = "请更正下列标出的内容"
         else:
-            result = queries.housing_fund_check(session, user, int(months), continuous == "true",
+            result = flows.housing_fund_check(session, user, int(months), continuous == "true",
                                                 spouse_owns_home == "true")
     return render(request, "tenant/fund.html", {"f": f, "result": result},
                   status_code=422 if f.invalid else 200)

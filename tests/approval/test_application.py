@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import count
 from tests.approval.conftest import application
+from tests.conftest import count
 
 URL = "/api/v1/projects"
 

@@ -23,8 +23,8 @@ from app.approval.schemas import (
 )
 from app.audit import service as audit
 from app.audit.service import SYSTEM
-from tests.conftest import PASSWORD, fake_uscc
 from tests.approval.conftest import application
+from tests.conftest import PASSWORD, fake_uscc
 
 pytestmark = pytest.mark.postgres
 PARALLEL = 50

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PASSWORD, fake_id_number
 from tests.approval.conftest import Cast, cast  # noqa: F401  (fixture re-used here)
+from tests.conftest import PASSWORD, fake_id_number
 
 P = "/api/v1/projects"
 MARKET_RENT = "30.00"   # appraised, yuan/m²/month

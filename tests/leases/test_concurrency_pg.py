@@ -16,6 +16,7 @@ from app.approval.models import Project
 from app.audit import service as audit
 from app.audit.service import SYSTEM
 from app.core.errors import Conflict
+from app.leases import flows
 from app.leases import service as leases
 from app.leases.models import Lease
 from app.leases.schemas import LeaseIn
@@ -73,7 +74,7 @@ def city(pg_database, today):
         apps = {}
         for username, person_id in ids.items():
             person = accounts.load_user(session, person_id)
-            application = applications.apply(session, person, ApplicationIn(
+            application = flows.apply(session, person, ApplicationIn(
                 project_id=project.id, declaration=DeclarationIn(owns_home_in_central_area=False)))
             apps[username] = application.id
         unit = session.scalar(select(Unit).where(Unit.project_id == project.id,

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from app.main import app
+from tests.approval.conftest import cast  # noqa: F401  (fixture)
 from tests.conftest import count
 from tests.leases.conftest import (
     apply,
@@ -18,7 +19,6 @@ from tests.leases.conftest import (
     operate,
     tenant,  # noqa: F401  (fixture)
 )
-from tests.approval.conftest import cast  # noqa: F401  (fixture)
 
 SEARCH = "/api/v1/audit/leases"
 

@@ -50,8 +50,8 @@ from app.accounts.schemas import OrganizationCreate, UserCreate
 from app.accounts.security import create_access_token
 from app.audit.service import SYSTEM
 from app.models import metadata
-from tests.conftest import PASSWORD, app_in_one_transaction, fake_id_number, fake_uscc
 from tests.approval.conftest import REVIEW_DAY, application
+from tests.conftest import PASSWORD, app_in_one_transaction, fake_id_number, fake_uscc
 from tests.security.conftest import api_routes
 
 ANON = "anonymous"

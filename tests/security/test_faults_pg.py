@@ -27,8 +27,8 @@ from app.cli import cli
 from app.core.personal_data import _keys, decrypt_id_number
 from app.main import app
 from app.seed import DEMO_USERS, seed_demo
-from tests.conftest import IN_CI, PASSWORD, POSTGRES_ADMIN_URL, _require_postgres
 from tests.approval.conftest import REVIEW_DAY, application
+from tests.conftest import IN_CI, PASSWORD, POSTGRES_ADMIN_URL, _require_postgres
 from tests.security.conftest import app_database, make_role_users
 from tests.security.tcp_proxy import TcpProxy
 

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from app.main import app
+from tests.approval.conftest import cast  # noqa: F401
 from tests.conftest import PASSWORD
 from tests.leases.conftest import city, tenant  # noqa: F401  (fixtures re-used here)
-from tests.approval.conftest import cast  # noqa: F401
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -52,8 +52,8 @@ from app.tenants import applications
 from app.tenants.models import TenantApplication
 from app.tenants.schemas import ApplicationReview
 from app.web.core import SESSION_COOKIE, PageRoute, WebSession, csrf_token, encode_session
-from tests.conftest import app_in_one_transaction
 from tests.approval.conftest import REVIEW_DAY, application
+from tests.conftest import app_in_one_transaction
 from tests.web.conftest import text_of
 
 ANON = "anonymous"

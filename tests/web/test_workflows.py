@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from app.approval.models import Project
 from app.audit.models import AuditEvent
+from tests.approval.conftest import application
 from tests.conftest import fake_id_number
 from tests.leases.conftest import apply, approve, lease_body
-from tests.approval.conftest import application
 from tests.web.conftest import text_of
 
 
