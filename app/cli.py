@@ -64,8 +64,8 @@ def create_user(
 ) -> None:
     """创建账号（单位不存在时按名称和统一社会信用代码登记）。"""
     from app.accounts import service
+    from app.accounts.enums import Role
     from app.accounts.models import Organization
-    from app.accounts.roles import Role
     from app.accounts.schemas import OrganizationCreate, UserCreate
     from app.audit.service import SYSTEM
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
+from app.accounts.enums import Role
 from app.accounts.models import Organization, User
-from app.accounts.roles import Role
 from app.accounts.schemas import OrganizationCreate, UserCreate
 from app.audit.service import SYSTEM
 from app.demo.leases import seed_tenants

@@ -40,7 +40,7 @@ def register_tenants(url: str, count: int) -> int:
 
     os.environ.update(_env(url))
     from app.accounts import service as accounts
-    from app.accounts.roles import Role
+    from app.accounts.enums import Role
     from app.accounts.schemas import UserCreate
     from app.approval.models import Project
     from app.audit.service import SYSTEM

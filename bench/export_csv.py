@@ -48,7 +48,7 @@ def api_export(base: str, headers: dict[str, str]) -> tuple[int, float, float]:
 def copy_export(url: str) -> tuple[int, float]:
     """The export's own statement (the CSV's columns, rows and order) under COPY, with the
     same session settings the export uses."""
-    from app.oversight.leases import EXPORT_SETTINGS, LeaseFilter, csv_statement
+    from app.oversight.repository import EXPORT_SETTINGS, LeaseFilter, csv_statement
 
     stmt, params = csv_statement(LeaseFilter(), sort="start_on", on=date.today())
     sql = str(stmt.params(params).compile(

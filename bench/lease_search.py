@@ -70,7 +70,7 @@ def floor_run(base: str, headers: dict[str, str], n: int) -> list[float]:
 
 
 def sql_run(url: str, walked: list[tuple[str, str | None]]) -> list[float]:
-    from app.oversight.leases import LeaseFilter, page_statement
+    from app.oversight.repository import LeaseFilter, page_statement
 
     dialect = postgresql.psycopg.dialect()  # type: ignore[attr-defined]
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)

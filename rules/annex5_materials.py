@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from rules import format as fmt
 from rules.params import value_at
 from rules.project_facts import ConstructionMethod, ProjectFacts
 
@@ -69,29 +70,23 @@ _NOT_GOVERNMENT = ("非政府投资项目，在江西省投资项目在线审批
                    "不需办理可研批复及初步设计（含概算）审查（附件5 一（二））")
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f} 元"
-
-
-def _area(value: Decimal) -> str:
-    return f"{value:,.2f} m²"
-
-
 def _permit_exemption(facts: ProjectFacts, on: date) -> tuple[bool, str]:
     """Whether no construction permit is needed, and the reason with the numbers."""
     max_investment: Decimal = value_at("construction_permit_exempt_investment_max_yuan", on)
     max_area: Decimal = value_at("construction_permit_exempt_area_max_m2", on)
     investment, area = facts.total_investment_yuan, facts.total_floor_area_m2
     small_investment, small_area = investment <= max_investment, area <= max_area
+    spent, spent_max = fmt.yuan_rounded(investment), fmt.yuan_rounded(max_investment)
+    floor, floor_max = fmt.area(area), fmt.area(max_area)
     if small_investment or small_area:
         parts = []
         if small_investment:
-            parts.append(f"工程投资额 {_money(investment)}不超过 {_money(max_investment)}")
+            parts.append(f"工程投资额 {spent}不超过 {spent_max}")
         if small_area:
-            parts.append(f"建筑面积 {_area(area)} 不超过 {_area(max_area)}")
+            parts.append(f"建筑面积 {floor} 不超过 {floor_max}")
         return True, "，且".join(parts) + "，无需办理施工许可证"
-    return False, (f"工程投资额 {_money(investment)}超过 {_money(max_investment)}，且建筑面积 {_area(area)} "
-                   f"超过 {_area(max_area)}，须办理施工许可证")
+    return False, (f"工程投资额 {spent}超过 {spent_max}，且建筑面积 {floor} "
+                   f"超过 {floor_max}，须办理施工许可证")
 
 
 def materials_checklist(facts: ProjectFacts, on: date) -> tuple[MaterialItem, ...]:

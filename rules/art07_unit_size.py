@@ -14,30 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
+from rules import format as fmt
 from rules.decision import Decision, Finding
 from rules.params import value_at
 from rules.project_facts import UnitTypeFacts
 
 ARTICLE = "第七条"
-_CENT = Decimal("0.01")
-
-
-def _area(value: Decimal) -> str:
-    return f"{value:,.2f} m²"
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), ",f")
-
-
-def _share_percent(share: Decimal, cap: Decimal) -> str:
-    """``share`` as a percentage with two decimals; a share above ``cap`` never shows as the cap."""
-    shown = (share * 100).quantize(_CENT, ROUND_HALF_UP)
-    if share > cap and shown <= cap * 100:
-        shown = (share * 100).quantize(_CENT, ROUND_CEILING)
-    return f"{shown}%"
 
 
 def total_unit_area(unit_types: Sequence[UnitTypeFacts]) -> Decimal:
@@ -63,27 +47,20 @@ def check_unit_sizes(unit_types: Sequence[UnitTypeFacts], on: date) -> Decision:
         where = f"unit_types[{i}].building_area_m2"
         if unit.building_area_m2 <= 0:
             findings.append(Finding(ARTICLE, "unit_area_not_positive",
-                                    f"户型“{unit.name}”的建筑面积 {_area(unit.building_area_m2)} 应大于 0",
+                                    f"户型“{unit.name}”的建筑面积 {fmt.area(unit.building_area_m2)} 应大于 0",
                                     field=where))
         elif unit.building_area_m2 > largest:
             findings.append(Finding(
                 ARTICLE, "unit_area_exceeds_max",
-                f"户型“{unit.name}”的建筑面积 {_area(unit.building_area_m2)} 超过上限 {_plain(largest)} m²"
+                f"户型“{unit.name}”的建筑面积 {fmt.area(unit.building_area_m2)} "
+                f"超过上限 {fmt.plain(largest)} m²"
                 "（保障性租赁住房单套（间）建筑面积最高不超过该上限）",
                 field=where))
     if findings:
         return Decision.of(findings)
     return Decision((Finding(ARTICLE, "unit_area_within_max",
-                             f"全部 {len(unit_types)} 个户型的建筑面积均不超过 {_plain(largest)} m²",
+                             f"全部 {len(unit_types)} 个户型的建筑面积均不超过 {fmt.plain(largest)} m²",
                              ok=True),))
-
-
-def _area_exact(value: Decimal) -> str:
-    """Two decimals, or every digit when two would hide the difference (90.001 m² never shows as 90.00)."""
-    shown = f"{value:,.2f}"
-    if Decimal(shown.replace(",", "")) != value:
-        shown = f"{value:,f}"
-    return f"{shown} m²"
 
 
 def check_units(units: Sequence[tuple[str, Decimal]], on: date, field: str = "units") -> Decision:
@@ -96,7 +73,7 @@ def check_units(units: Sequence[tuple[str, Decimal]], on: date, field: str = "un
     if not units:
         return Decision((Finding(ARTICLE, "units_required", "请填写房源清单（每套（间）的建筑面积）",
                                  field=field),))
-    limit = _plain(largest)
+    limit = fmt.plain(largest)
     try:   # the common case: one comparison per row
         bad = [i for i, (_, area) in enumerate(units) if not 0 < area <= largest]
     except InvalidOperation:   # a NaN area cannot be compared
@@ -113,7 +90,7 @@ def check_units(units: Sequence[tuple[str, Decimal]], on: date, field: str = "un
             continue
         text = shown.get(area)
         if text is None:
-            text = shown[area] = _area_exact(area)
+            text = shown[area] = fmt.area_exact(area)
         if area <= 0:
             findings.append(Finding(ARTICLE, "unit_area_not_positive",
                                     f"第 {i + 1} 行“{label}”的建筑面积 {text} 应大于 0", False, where))
@@ -140,21 +117,21 @@ def check_city_large_unit_share(certified_total_m2: Decimal, certified_large_m2:
     if certified_large_m2 > certified_total_m2 or project_large_m2 > project_total_m2:
         raise ValueError("the 70–90 m² area cannot exceed the total area")
     cap: Decimal = value_at("large_unit_share_max", on)
-    small = _plain(value_at("small_unit_area_m2", on))
-    largest = _plain(value_at("unit_area_max_m2", on))
+    small = fmt.plain(value_at("small_unit_area_m2", on))
+    largest = fmt.plain(value_at("unit_area_max_m2", on))
     total = certified_total_m2 + project_total_m2
     large = certified_large_m2 + project_large_m2
     band = f"{small} m²（不含）至 {largest} m² 户型"
     if total == 0:
         return Decision((Finding(ARTICLE, "city_large_unit_share_within_max",
                                  f"全市保障性租赁住房总建筑面积为 0，"
-                                 f"{band}占比不超过上限 {_plain(cap * 100)}%",
+                                 f"{band}占比不超过上限 {fmt.percent(cap)}",
                                  ok=True),))
     share = large / total
-    text = (f"计入本项目后，全市 {band}建筑面积 {_area(large)}，占保障性租赁住房总建筑面积 {_area(total)} 的 "
-            f"{_share_percent(share, cap)}")
+    text = (f"计入本项目后，全市 {band}建筑面积 {fmt.area(large)}，"
+            f"占保障性租赁住房总建筑面积 {fmt.area(total)} 的 {fmt.share_percent(share, cap)}")
     if share <= cap:
         return Decision((Finding(ARTICLE, "city_large_unit_share_within_max",
-                                 f"{text}，不超过上限 {_plain(cap * 100)}%", ok=True),))
+                                 f"{text}，不超过上限 {fmt.percent(cap)}", ok=True),))
     return Decision((Finding(ARTICLE, "city_large_unit_share_exceeded",
-                             f"{text}，超过上限 {_plain(cap * 100)}%", field="unit_types"),))
+                             f"{text}，超过上限 {fmt.percent(cap)}", field="unit_types"),))

@@ -12,30 +12,14 @@ must then be 宿舍型 — a 住宅型 (成套) unit type is refused.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from rules import format as fmt
 from rules.decision import Decision, Finding
 from rules.params import value_at
 from rules.project_facts import ConstructionMethod, ProjectFacts, UnitKind
 
 ARTICLE = "第九条第（三）项"
-_CENT = Decimal("0.01")
-
-
-def _area(value: Decimal) -> str:
-    return f"{value:,.2f} m²"
-
-
-def _plain_percent(rate: Decimal) -> str:
-    return format((rate * 100).normalize(), "f") + "%"
-
-
-def _share_percent(share: Decimal, *caps: Decimal) -> str:
-    """``share`` as a percentage with two decimals; a share above a cap never shows as that cap."""
-    shown = (share * 100).quantize(_CENT, ROUND_HALF_UP)
-    if any(share > cap and shown <= cap * 100 for cap in caps):
-        shown = (share * 100).quantize(_CENT, ROUND_CEILING)
-    return f"{shown}%"
 
 
 def check_park_supporting_land(facts: ProjectFacts, on: date) -> Decision:
@@ -58,22 +42,22 @@ def check_park_supporting_land(facts: ProjectFacts, on: date) -> Decision:
     ratio_max: Decimal = value_at("park_support_land_ratio_max", on)
     ratio_base: Decimal = value_at("park_support_land_ratio_base", on)
     ratio = supporting / industrial
-    stated = (f"配套用地面积 {_area(supporting)} 占工业项目用地面积 {_area(industrial)} 的 "
-              f"{_share_percent(ratio, ratio_base, ratio_max)}")
+    stated = (f"配套用地面积 {fmt.area(supporting)} 占工业项目用地面积 {fmt.area(industrial)} 的 "
+              f"{fmt.share_percent(ratio, ratio_base, ratio_max)}")
     if ratio <= ratio_max:
         findings.append(Finding(ARTICLE, "park_support_land_ratio_within_max",
-                                f"{stated}，不超过上限 {_plain_percent(ratio_max)}", ok=True))
+                                f"{stated}，不超过上限 {fmt.percent(ratio_max)}", ok=True))
     else:
         findings.append(Finding(ARTICLE, "park_support_land_ratio_exceeded",
-                                f"{stated}，超过上限 {_plain_percent(ratio_max)}",
+                                f"{stated}，超过上限 {fmt.percent(ratio_max)}",
                                 field="supporting_land_area_m2"))
 
     if ratio <= ratio_base:
         findings.append(Finding(ARTICLE, "park_support_land_within_base",
-                                f"配套用地比例未超过原上限 {_plain_percent(ratio_base)}，没有提高部分",
+                                f"配套用地比例未超过原上限 {fmt.percent(ratio_base)}，没有提高部分",
                                 ok=True))
         return Decision.of(findings)
-    raised = (f"配套用地比例超过原上限 {_plain_percent(ratio_base)}，"
+    raised = (f"配套用地比例超过原上限 {fmt.percent(ratio_base)}，"
               "提高部分主要用于建设宿舍型保障性租赁住房，严禁建设成套商品住宅")
     residential = [(i, u) for i, u in enumerate(facts.unit_types) if u.kind is UnitKind.residential]
     for i, unit in residential:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from rules import format as fmt
 from rules.params import value_at
 from rules.project_facts import ConstructionMethod, ProjectFacts
 
@@ -38,10 +39,6 @@ _STOCK_METHODS = frozenset({
     ConstructionMethod.park_supporting_land,
     ConstructionMethod.conversion,
 })
-
-
-def _percent(rate: Decimal) -> str:
-    return format((rate * 100).normalize(), "f") + "%"
 
 
 def _utility_prices(facts: ProjectFacts) -> Benefit:
@@ -67,10 +64,11 @@ def benefits(facts: ProjectFacts, on: date) -> tuple[Benefit, ...]:
                 "符合防空地下室易地建设条件的项目可减免防空地下室易地建设费"),
         Benefit("vat_simplified", "增值税简易计税优惠", "第十五条", True,
                 f"住房租赁企业向个人出租保障性租赁住房取得的全部出租收入，可以选择适用简易计税方法，"
-                f"按照 {_percent(vat)} 的减按征收率计算缴纳增值税；预缴的，按 {_percent(vat)} 预征率预缴"),
+                f"按照 {fmt.percent(vat)} 的减按征收率计算缴纳增值税；"
+                f"预缴的，按 {fmt.percent(vat)} 预征率预缴"),
         Benefit("property_tax", "房产税优惠税率", "第十五条", True,
                 f"企事业单位、社会团体以及其他组织向个人、专业化规模化住房租赁企业出租保障性租赁住房的，"
-                f"减按 {_percent(property_tax)} 的税率征收房产税"),
+                f"减按 {fmt.percent(property_tax)} 的税率征收房产税"),
         _utility_prices(facts),
     )
 
@@ -78,5 +76,5 @@ def benefits(facts: ProjectFacts, on: date) -> tuple[Benefit, ...]:
 def rent_requirement(on: date) -> str:
     """The certificate's 租金要求 (附件3), with the cap in force on ``on``."""
     cap: Decimal = value_at("rent_cap_ratio", on)
-    return (f"租金不高于同地段同品质市场租赁住房租金的{_percent(cap)}，"
+    return (f"租金不高于同地段同品质市场租赁住房租金的{fmt.percent(cap)}，"
             "租金标准报市发改部门备案后执行（第三十六条、第三十七条）")

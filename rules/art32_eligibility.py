@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rules import format as fmt
 from rules.decision import Decision, Finding
 from rules.params import value_at
 
@@ -93,10 +94,6 @@ def _owned_central(properties: Sequence[PropertyRecord], on: date) -> list[Prope
             if p.district.strip() in districts and (p.acquired_on is None or p.acquired_on <= on)]
 
 
-def _yes_no(value: bool, yes: str, no: str) -> str:
-    return yes if value else no
-
-
 def _individual(facts: ApplicantFacts) -> Finding:
     if facts.individual:
         return Finding(ARTICLE, "individual_applicant", "申请人为本人申请的个人，符合以个人为基本申请单位",
@@ -138,7 +135,7 @@ def _condition_1(facts: ApplicantFacts, on: date) -> tuple[bool, Finding]:
                        + "；".join(_describe(p) for p in facts.properties) + "（以登记记录为准）")
         return not owned, Finding(ARTICLE, "no_home_in_central_area", message, ok=True, field="properties")
     owns = facts.declaration.owns_home_in_central_area
-    message = _yes_no(owns, "条件（一）不成立：不动产登记无本人房产记录，申请人申明在市中心城区有住房",
+    message = fmt.either(owns, "条件（一）不成立：不动产登记无本人房产记录，申请人申明在市中心城区有住房",
                       "条件（一）成立：不动产登记无本人房产记录，依申请人申明在市中心城区无住房")
     return not owns, Finding(ARTICLE, "no_home_in_central_area", message, ok=True,
                              field="declaration.owns_home_in_central_area")
@@ -157,9 +154,9 @@ def _condition_2(facts: ApplicantFacts) -> tuple[bool, Finding]:
         basis, field = "住房保障无本人记录，依申请人申明", "declaration.public_rental_qualified"
         tail = ""
     holds = qualified and not receiving
-    state = (_yes_no(qualified, "符合公租房资格条件", "不符合公租房资格条件") + "，"
-             + _yes_no(receiving, "已享受公租房保障", "未享受公租房保障"))
-    message = f"条件（二）{_yes_no(holds, '成立', '不成立')}：{basis}申请人{state}{tail}"
+    state = (fmt.either(qualified, "符合公租房资格条件", "不符合公租房资格条件") + "，"
+             + fmt.either(receiving, "已享受公租房保障", "未享受公租房保障"))
+    message = f"条件（二）{fmt.either(holds, '成立', '不成立')}：{basis}申请人{state}{tail}"
     return holds, Finding(ARTICLE, "public_rental_qualified_not_receiving", message, ok=True, field=field)
 
 
@@ -190,7 +187,8 @@ def registry_conflicts(facts: ApplicantFacts, on: date) -> tuple[Finding, ...]:
             conflicts.append(Finding(
                 ARTICLE, "registry_conflict",
                 f"住房情况不一致：申请人申明在市中心城区"
-                f"{_yes_no(declared.owns_home_in_central_area, '有', '无')}住房，不动产登记记录{registry}；"
+                f"{fmt.either(declared.owns_home_in_central_area, '有', '无')}住房，"
+                f"不动产登记记录{registry}；"
                 "资格审查以登记记录为准",
                 field="declaration.owns_home_in_central_area"))
     record = facts.public_rental
@@ -198,15 +196,16 @@ def registry_conflicts(facts: ApplicantFacts, on: date) -> tuple[Finding, ...]:
         if record.qualified != declared.public_rental_qualified:
             conflicts.append(Finding(
                 ARTICLE, "registry_conflict",
-                f"公租房资格不一致：申请人申明{_yes_no(declared.public_rental_qualified, '符合', '不符合')}"
-                f"公租房资格条件，{record.source}记录显示{_yes_no(record.qualified, '符合', '不符合')}；"
+                "公租房资格不一致："
+                f"申请人申明{fmt.either(declared.public_rental_qualified, '符合', '不符合')}"
+                f"公租房资格条件，{record.source}记录显示{fmt.either(record.qualified, '符合', '不符合')}；"
                 "资格审查以登记记录为准",
                 field="declaration.public_rental_qualified"))
         if record.receiving != declared.receiving_public_rental:
             conflicts.append(Finding(
                 ARTICLE, "registry_conflict",
-                f"公租房保障情况不一致：申请人申明{_yes_no(declared.receiving_public_rental, '已', '未')}"
-                f"享受公租房保障，{record.source}记录显示{_yes_no(record.receiving, '已', '未')}享受；"
+                f"公租房保障情况不一致：申请人申明{fmt.either(declared.receiving_public_rental, '已', '未')}"
+                f"享受公租房保障，{record.source}记录显示{fmt.either(record.receiving, '已', '未')}享受；"
                 "资格审查以登记记录为准",
                 field="declaration.receiving_public_rental"))
     return tuple(conflicts)

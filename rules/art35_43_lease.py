@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from rules import format as fmt
 from rules.art36_37_rent import check_lease_rent
 from rules.dates import add_months, months_between
 from rules.decision import Decision, Finding
@@ -64,23 +65,13 @@ class LeaseTerms:
     other_fees: Decimal
 
 
-def _yuan(value: Decimal) -> str:
-    """Two decimals, or every digit when two would hide a difference."""
-    if not value.is_finite():
-        return str(value)
-    shown = f"{value:,.2f}"
-    if Decimal(shown.replace(",", "")) != value:
-        shown = f"{value.normalize():,f}"
-    return shown
-
-
 def term_months(start_on: date, end_on: date) -> int:
     """Whole months of a lease running ``start_on``..``end_on``, both included (01-01..06-30 → 6)."""
     return months_between(start_on, end_on + _DAY)
 
 
 def _period(terms: LeaseTerms) -> str:
-    return f"{terms.start_on.isoformat()} 至 {terms.end_on.isoformat()}"
+    return fmt.period(terms.start_on, terms.end_on)
 
 
 def _dates(terms: LeaseTerms) -> Finding:
@@ -126,11 +117,11 @@ def _rent(terms: LeaseTerms, on: date) -> tuple[Finding, ...]:
 
 def _other_fees(amount: Decimal) -> Finding:
     if not amount.is_finite() or amount < 0:
-        return Finding(ART37, "other_fees_negative", f"其他费用 {_yuan(amount)} 元 不是有效金额，应为 0",
+        return Finding(ART37, "other_fees_negative", f"其他费用 {fmt.yuan(amount)} 不是有效金额，应为 0",
                        field="other_fees")
     if amount > 0:
         return Finding(ART37, "other_fees_forbidden",
-                       f"合同约定其他费用 {_yuan(amount)} 元：不得违规收取其他费用，"
+                       f"合同约定其他费用 {fmt.yuan(amount)}：不得违规收取其他费用，"
                        "不得擅自提高或变相提高租金",
                        field="other_fees")
     return Finding(ART37, "no_other_fees", "合同未约定租金和押金以外的其他费用", ok=True, field="other_fees")
@@ -138,10 +129,10 @@ def _other_fees(amount: Decimal) -> Finding:
 
 def _deposit(amount: Decimal) -> Finding:
     if not amount.is_finite() or amount < 0:
-        return Finding(ART37, "deposit_negative", f"押金 {_yuan(amount)} 元 不是有效金额，应不小于 0",
+        return Finding(ART37, "deposit_negative", f"押金 {fmt.yuan(amount)} 不是有效金额，应不小于 0",
                        field="deposit")
     return Finding(ART37, "deposit_allowed",
-                   f"押金 {_yuan(amount)} 元：可退还的押金不属于租金或其他费用，办法未规定上限", ok=True,
+                   f"押金 {fmt.yuan(amount)}：可退还的押金不属于租金或其他费用，办法未规定上限", ok=True,
                    field="deposit")
 
 
@@ -149,32 +140,32 @@ def _prepaid(terms: LeaseTerms, months: int | None, on: date) -> list[Finding]:
     prepaid, monthly = terms.prepaid_rent, terms.monthly_rent
     if not prepaid.is_finite() or prepaid < 0:
         return [Finding(ART43, "prepaid_rent_negative",
-                        f"预收租金 {_yuan(prepaid)} 元 不是有效金额，应不小于 0", field="prepaid_rent")]
+                        f"预收租金 {fmt.yuan(prepaid)} 不是有效金额，应不小于 0", field="prepaid_rent")]
     if not (monthly.is_finite() and monthly > 0):
         return []
     findings = []
     if months is not None and months >= 1:
         whole = monthly * months
-        how = f"月租金 {_yuan(monthly)} 元 × {months} 个月 = {_yuan(whole)} 元"
+        how = f"月租金 {fmt.yuan(monthly)} × {months} 个月 = {fmt.yuan(whole)}"
         if prepaid >= whole:
             findings.append(Finding(ART43, "prepaid_whole_term",
-                                    f"预收租金 {_yuan(prepaid)} 元 达到租赁期限内全部租金（{how}）："
+                                    f"预收租金 {fmt.yuan(prepaid)} 达到租赁期限内全部租金（{how}）："
                                     "不得以一次性收取租赁期限内全部租金等形式以租代售、变相销售",
                                     field="prepaid_rent"))
         else:
             findings.append(Finding(ART43, "prepaid_less_than_whole_term",
-                                    f"预收租金 {_yuan(prepaid)} 元 少于租赁期限内全部租金（{how}）", ok=True,
+                                    f"预收租金 {fmt.yuan(prepaid)} 少于租赁期限内全部租金（{how}）", ok=True,
                                     field="prepaid_rent"))
     most: int = value_at("prepaid_rent_months_max", on)
     cap = monthly * most
-    how = f"月租金 {_yuan(monthly)} 元 × {most} 个月 = {_yuan(cap)} 元"
+    how = f"月租金 {fmt.yuan(monthly)} × {most} 个月 = {fmt.yuan(cap)}"
     if prepaid > cap:
         findings.append(Finding(ART43, "prepaid_too_many_months",
-                                f"预收租金 {_yuan(prepaid)} 元 超过 {most} 个月租金（{how}）",
+                                f"预收租金 {fmt.yuan(prepaid)} 超过 {most} 个月租金（{how}）",
                                 field="prepaid_rent"))
     else:
         findings.append(Finding(ART43, "prepaid_within_months_max",
-                                f"预收租金 {_yuan(prepaid)} 元 不超过 {most} 个月租金（{how}）", ok=True,
+                                f"预收租金 {fmt.yuan(prepaid)} 不超过 {most} 个月租金（{how}）", ok=True,
                                 field="prepaid_rent"))
     return findings
 

@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from rules import format as fmt
 from rules.dates import add_years
 from rules.decision import Decision, Finding
 from rules.params import value_at
 
 ART36 = "第三十六条"
 ART37 = "第三十七条"
-_RATE = "元/m²/月"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,22 +52,6 @@ class ProposedRate:
 
     unit_type: str | None
     rate_per_m2: Decimal
-
-
-def _amount(value: Decimal) -> str:
-    """Two decimals, or every digit when two would hide a difference (27.009 never shows as 27.01)."""
-    shown = f"{value:,.2f}"
-    if Decimal(shown.replace(",", "")) != value:
-        shown = f"{value.normalize():,f}"
-    return shown
-
-
-def _shown(value: Decimal) -> str:
-    return _amount(value) if value.is_finite() else str(value)
-
-
-def _percent(ratio: Decimal) -> str:
-    return format((ratio * 100).normalize(), ",f") + "%"
 
 
 def rent_cap_rate(market_rent_per_m2: Decimal, on: date) -> Decimal:
@@ -108,11 +92,11 @@ def check_appraisal(appraised_on: date, market_rent_per_m2: Decimal, per_unit_ty
         rents.append((f"per_unit_type.{name}", f"户型“{name}”评估市场租金", rent))
     for where, what, rent in rents:
         if rent.is_finite() and rent > 0:
-            findings.append(Finding(ART37, "market_rent_positive", f"{what} {_amount(rent)} {_RATE} 大于 0",
+            findings.append(Finding(ART37, "market_rent_positive", f"{what} {fmt.rate(rent)} 大于 0",
                                     ok=True, field=where))
         else:
             findings.append(Finding(ART37, "market_rent_not_positive",
-                                    f"{what} {_shown(rent)} {_RATE} 应大于 0",
+                                    f"{what} {fmt.rate(rent)} 应大于 0",
                                     field=where))
     return Decision.of(findings)
 
@@ -158,20 +142,20 @@ def check_rent_standard(rates: Sequence[ProposedRate], appraisal: AppraisalFacts
         seen.add(unit_type)
         if not (rate.is_finite() and rate > 0):
             findings.append(Finding(ART37, "rate_not_positive",
-                                    f"{subject} {_shown(rate)} {_RATE} 应大于 0",
+                                    f"{subject} {fmt.rate(rate)} 应大于 0",
                                     field=where))
             continue
         own = appraisal.per_unit_type.get(unit_type) if unit_type is not None else None
         market = own if own is not None else appraisal.market_rent_per_m2
         basis = "评估市场租金" if own is None else f"户型“{unit_type}”评估市场租金"
         cap = rent_cap_rate(market, on)
-        why = f"上限 {_amount(cap)} {_RATE}（{basis} {_amount(market)} {_RATE} 的 {_percent(ratio)}）"
+        why = f"上限 {fmt.rate(cap)}（{basis} {fmt.rate(market)} 的 {fmt.percent(ratio)}）"
         if rate > cap:
-            findings.append(Finding(ART37, "rent_above_cap", f"{subject} {_amount(rate)} {_RATE} 超过{why}",
+            findings.append(Finding(ART37, "rent_above_cap", f"{subject} {fmt.rate(rate)} 超过{why}",
                                     field=where))
         else:
             findings.append(Finding(ART37, "rent_within_cap",
-                                    f"{subject} {_amount(rate)} {_RATE} 不超过{why}", ok=True, field=where))
+                                    f"{subject} {fmt.rate(rate)} 不超过{why}", ok=True, field=where))
     return Decision.of(findings)
 
 
@@ -194,16 +178,16 @@ def check_lease_rent(monthly_rent: Decimal, building_area_m2: Decimal, rate_per_
         raise ValueError("rate_per_m2 must be more than 0")
     if not (monthly_rent.is_finite() and monthly_rent > 0):
         return Decision((Finding(ART36, "lease_rent_not_positive",
-                                 f"月租金 {_shown(monthly_rent)} 元 应大于 0", field="monthly_rent"),))
+                                 f"月租金 {fmt.yuan(monthly_rent)} 应大于 0", field="monthly_rent"),))
     cap = lease_rent_cap(building_area_m2, rate_per_m2)
-    how = (f"（单套（间）建筑面积 {_amount(building_area_m2)} m² × "
-           f"备案租金标准 {_amount(rate_per_m2)} {_RATE}，租金以单套（间）建筑面积计算）")
+    how = (f"（单套（间）建筑面积 {fmt.exact(building_area_m2)} m² × "
+           f"备案租金标准 {fmt.rate(rate_per_m2)}，租金以单套（间）建筑面积计算）")
     if monthly_rent > cap:
         return Decision((Finding(ART37, "lease_rent_above_cap",
-                                 f"月租金 {_amount(monthly_rent)} 元 超过上限 {_amount(cap)} 元{how}",
+                                 f"月租金 {fmt.yuan(monthly_rent)} 超过上限 {fmt.yuan(cap)}{how}",
                                  field="monthly_rent"),))
     return Decision((Finding(ART37, "lease_rent_within_cap",
-                             f"月租金 {_amount(monthly_rent)} 元 不超过上限 {_amount(cap)} 元{how}",
+                             f"月租金 {fmt.yuan(monthly_rent)} 不超过上限 {fmt.yuan(cap)}{how}",
                              ok=True, field="monthly_rent"),))
 
 

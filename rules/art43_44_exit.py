@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rules import format as fmt
 from rules.art24_review_clock import ClockState, working_day_clock
 from rules.calendar import WorkCalendar
 from rules.dates import add_years
@@ -75,7 +76,7 @@ def _notice(notice_from: date | None, notice_to: date | None, request_on: date) 
     if notice_from is None or notice_to is None:
         return Finding(ART44, "exit_notice_missing", "申请退出前应提前发布退出公示公告，请填写公示起止日期",
                        field="notice_from" if notice_from is None else "notice_to")
-    period = f"{notice_from.isoformat()} 至 {notice_to.isoformat()}"
+    period = fmt.period(notice_from, notice_to)
     if notice_from > notice_to:
         return Finding(ART44, "exit_notice_period_invalid", f"退出公示起止日期 {period} 不成立：开始晚于结束",
                        field="notice_to")

@@ -42,8 +42,8 @@ from sqlalchemy.util import greenlet_spawn  # noqa: E402
 from sqlalchemy.util.concurrency import in_greenlet  # noqa: E402
 
 from app.accounts import service as accounts  # noqa: E402
+from app.accounts.enums import Role  # noqa: E402
 from app.accounts.models import Organization, User  # noqa: E402
-from app.accounts.roles import Role  # noqa: E402
 from app.accounts.schemas import OrganizationCreate, UserCreate  # noqa: E402
 from app.audit.service import SYSTEM  # noqa: E402
 from app.core import db as app_db  # noqa: E402

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Form, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.accounts import service
-from app.accounts.deps import CurrentUser, SessionDep, get_visible, require
+from app.accounts import repository, service
+from app.accounts.deps import CurrentUser, SessionDep, require
+from app.accounts.enums import Role
 from app.accounts.models import Department, Organization, User
-from app.accounts.roles import Role
 from app.accounts.schemas import (
     DepartmentRead,
     MeRead,
@@ -24,8 +24,9 @@ from app.accounts.schemas import (
     UserUpdate,
 )
 from app.accounts.security import create_access_token
+from app.accounts.views import user_view
 from app.core.errors import ProblemError, problem_response, problem_responses
-from app.core.paging import PageParams
+from app.core.paging import PageParams, mapped
 from app.core.routing import api_router
 
 router = api_router(tags=["账号与单位"])
@@ -72,12 +73,12 @@ def issue_token(request: Request, session: SessionDep,
              responses=problem_responses(409, 422))
 def register(session: SessionDep, data: RegisterRequest) -> dict[str, object]:
     """Tenant self-registration; the 身份证 number is checked to its check digit (GB 11643)."""
-    return service.user_view(service.register_tenant(session, data), full=True)
+    return user_view(service.register_tenant(session, data), full=True)
 
 
 @router.get("/auth/me", response_model=MeRead, responses=problem_responses(401))
 def me(user: CurrentUser) -> dict[str, object]:
-    return service.user_view(user, full=True)
+    return user_view(user, full=True)
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT,
@@ -92,7 +93,7 @@ def logout(session: SessionDep, user: CurrentUser) -> Response:
             responses=problem_responses(401, 422))
 def list_departments(session: SessionDep, _: CurrentUser, page: PageParams) -> list[Department]:
     """The departments of annex 1, in their order (paged by id, like every list)."""
-    return page.respond(service.departments_page(session, cursor=page.cursor, limit=page.limit))
+    return page.respond(repository.departments_page(session, cursor=page.cursor, limit=page.limit))
 
 
 @router.get("/organizations", response_model=list[OrganizationRead],
@@ -100,14 +101,14 @@ def list_departments(session: SessionDep, _: CurrentUser, page: PageParams) -> l
 def list_organizations(session: SessionDep, user: CurrentUser,
                        page: PageParams) -> list[Organization]:
     """The organisations the caller may see, oldest first (paged by id)."""
-    return page.respond(service.organizations_page(session, user, cursor=page.cursor,
-                                                   limit=page.limit))
+    return page.respond(repository.organizations_page(session, user, cursor=page.cursor,
+                                                      limit=page.limit))
 
 
 @router.get("/organizations/{organization_id}", response_model=OrganizationRead,
             responses=problem_responses(401, 404))
 def get_organization(session: SessionDep, user: CurrentUser, organization_id: int) -> Organization:
-    return get_visible(session, Organization, organization_id, user, what="单位")
+    return repository.get_visible(session, Organization, organization_id, user, what="单位")
 
 
 @router.post("/organizations", response_model=OrganizationRead,
@@ -121,20 +122,20 @@ def create_organization(session: SessionDep, data: OrganizationCreate,
 def list_users(session: SessionDep, page: PageParams,
                user: User = require(Role.admin)) -> list[dict[str, object]]:
     """Every account, oldest first (paged by id)."""
-    return page.respond(service.users_page(session, cursor=page.cursor, limit=page.limit))
+    return page.respond(mapped(repository.users_page(session, cursor=page.cursor,
+                                                    limit=page.limit), user_view))
 
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED,
              responses=problem_responses(401, 403, 409, 422))
 def create_user(session: SessionDep, data: UserCreate,
                 user: User = require(Role.admin)) -> dict[str, object]:
-    return service.user_view(service.create_user(session, actor=user, data=data))
+    return user_view(service.create_user(session, actor=user, data=data))
 
 
 @router.get("/users/{user_id}", response_model=UserRead, responses=problem_responses(401, 404))
 def get_user(session: SessionDep, user: CurrentUser, user_id: int) -> dict[str, object]:
-    get_visible(session, User, user_id, user, what="用户")
-    return service.user_view(service.load_user(session, user_id))  # type: ignore[arg-type]
+    return user_view(repository.visible_user(session, user, user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserRead,
@@ -142,7 +143,7 @@ def get_user(session: SessionDep, user: CurrentUser, user_id: int) -> dict[str, 
 def update_user(session: SessionDep, user_id: int, data: UserUpdate,
                 user: User = require(Role.admin)) -> dict[str, object]:
     """Disable or re-enable an account; disabling revokes its tokens at once."""
-    target = get_visible(session, User, user_id, user, what="用户")
+    target = repository.get_visible(session, User, user_id, user, what="用户")
     if data.is_active is not None:
         target = service.set_active(session, actor=user, user_id=user_id, active=data.is_active)
-    return service.user_view(service.load_user(session, target.id))  # type: ignore[arg-type]
+    return user_view(repository.load_user(session, target.id))  # type: ignore[arg-type]

@@ -1,23 +1,25 @@
-"""FastAPI dependencies: the request session, the current user, role requirements, scoping."""
+"""FastAPI dependencies: the request session, the current user, role requirements, scoping.
+
+(The scoped lookup ``get_visible`` is a read: it lives in :mod:`app.accounts.repository`.)
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
+from app.accounts.repository import load_principal
 from app.accounts.security import decode_access_token
-from app.accounts.service import load_principal
 from app.core.db import get_read_session, get_session
-from app.core.errors import Forbidden, NotFound, Unauthorized
+from app.core.errors import Forbidden, Unauthorized
 from app.core.routing import on_loop
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
@@ -69,26 +71,6 @@ def require_department(code: str) -> Any:
         return user
 
     return Depends(dependency)
-
-
-class Scoped(Protocol):
-    id: Any
-
-    @classmethod
-    def visible_to(cls, user: User) -> ColumnElement[bool]: ...
-
-
-T = TypeVar("T", bound=Scoped)
-
-
-def get_visible(session: Session, model: type[T], object_id: object, user: User, *,
-                what: str = "记录", options: tuple[Any, ...] = ()) -> T:
-    """The object if ``user`` may see it; otherwise 404, exactly as if it did not exist."""
-    obj = session.scalar(select(model).where(model.id == object_id, model.visible_to(user))
-                         .options(*options))
-    if obj is None:
-        raise NotFound(f"未找到该{what}")
-    return obj
 
 
 ScopeFilter = Callable[[User], ColumnElement[bool]]

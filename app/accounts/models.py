@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.accounts.roles import CITY_WIDE_ROLES, Role
+from app.accounts.enums import CITY_WIDE_ROLES, Role
 from app.core.clock import now
 from app.core.db import Base
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.accounts.roles import Role
+from app.accounts.enums import Role
 from app.accounts.security import PASSWORD_MIN_LENGTH
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.@-]{3,64}$"

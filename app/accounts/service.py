@@ -1,110 +1,38 @@
-"""Accounts and organisations: creation, registration, login, logout, disabling."""
+"""Accounts and organisations: creation, registration, login, logout, disabling.
+
+Each change writes its audit event in the same transaction; the reads are in
+:mod:`app.accounts.repository` (``load_user``, ``find_user`` and ``find_department`` are
+also reached from here by the seeds and tests that create accounts).
+"""
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 
+from app.accounts import repository
+from app.accounts.enums import DEPARTMENT_ROLES, ORGANIZATION_ROLES, Role
 from app.accounts.models import Department, LoginFailure, Organization, User
-from app.accounts.roles import DEPARTMENT_ROLES, ORGANIZATION_ROLES, Role
+from app.accounts.repository import find_department as find_department
+from app.accounts.repository import find_user as find_user
+from app.accounts.repository import load_user as load_user
 from app.accounts.schemas import OrganizationCreate, RegisterRequest, UserCreate
 from app.accounts.security import hash_password, is_common_password, verify_password
 from app.audit.service import SystemActor, record
 from app.core import clock
 from app.core.config import get_settings
-from app.core.db import fetch_rows
 from app.core.errors import Conflict, InvalidInput, NotFound, RuleViolation, TooManyRequests, Unauthorized
-from app.core.paging import Page, keyset, mapped
-from app.core.personal_data import decrypt_id_number, encrypt_id_number, id_number_digest
+from app.core.personal_data import encrypt_id_number, id_number_digest
 from rules.identifiers import check_id_number, check_uscc, mask_id_number, normalize_uscc
 
 log = logging.getLogger("baozu.auth")
 
 Actor = User | SystemActor
-T = TypeVar("T")
-
-
-def load_user(session: Session, user_id: int) -> User | None:
-    return session.scalar(select(User).where(User.id == user_id)
-                          .options(joinedload(User.organization), joinedload(User.department)))
-
-
-_USER, _ORG, _DEP = (list(m.__table__.columns) for m in (User, Organization, Department))
-_PRINCIPAL = (select(*_USER, *_ORG, *_DEP)
-              .outerjoin(Organization, Organization.id == User.organization_id)
-              .outerjoin(Department, Department.id == User.department_id)
-              .where(User.id == bindparam("user_id")))
-
-
-def load_principal(session: Session, user_id: int) -> User | None:
-    """The account behind a request, with its organisation and department, as
-    :func:`load_user` gives it but read in one lean statement (``fetch_rows``) and built
-    here: it runs on every authenticated request."""
-    if session.identity_map:  # not the first read of the request: the ORM keeps identities
-        return load_user(session, user_id)
-    rows = fetch_rows(session, _PRINCIPAL, {"user_id": user_id})
-    if not rows:
-        return None
-    row, n, m = rows[0], len(_USER), len(_USER) + len(_ORG)
-    user = _build(User, _USER, row[:n])
-    user.organization = _build(Organization, _ORG, row[n:m]) if row[n] is not None else None
-    user.department = _build(Department, _DEP, row[m:]) if row[m] is not None else None
-    for obj in (user, user.organization, user.department):
-        if obj is not None:
-            make_transient_to_detached(obj)  # as loaded: nothing to write
-    session.add(user)  # persistent and clean, as if the ORM had loaded it
-    return user
-
-
-def _build(model: type[T], columns: list[Any], values: Sequence[Any]) -> T:
-    return model(**{c.key: v for c, v in zip(columns, values, strict=True)})
-
-
-def find_user(session: Session, username: str) -> User:
-    """A user by username, with organisation and department loaded (404 if unknown)."""
-    user_id = session.scalar(select(User.id).where(User.username == username))
-    user = load_user(session, user_id) if user_id is not None else None
-    if user is None:
-        raise NotFound(f"未找到用户 {username}")
-    return user
-
-
-def users_page(session: Session, *, cursor: int | None, limit: int, role: str | None = None,
-               staff_only: bool = False) -> Page[dict[str, object]]:
-    """Accounts, oldest first (keyset by id), as :func:`user_view` shows them; ``role`` keeps
-    one role, ``staff_only`` leaves out self-registered tenants."""
-    stmt = select(User).options(joinedload(User.organization), joinedload(User.department))
-    if role is not None:
-        stmt = stmt.where(User.role == role)
-    if staff_only:
-        stmt = stmt.where(User.role != Role.tenant.value)
-    return mapped(keyset(session, stmt, User.id, cursor=cursor, limit=limit, descending=False),
-                  user_view)
-
-
-def organizations_page(session: Session, user: User, *, cursor: int | None,
-                       limit: int) -> Page[Organization]:
-    """The organisations ``user`` may see, oldest first (keyset by id)."""
-    return keyset(session, select(Organization).where(Organization.visible_to(user)),
-                  Organization.id, cursor=cursor, limit=limit, descending=False)
-
-
-def departments_page(session: Session, *, cursor: int | None, limit: int) -> Page[Department]:
-    """The departments of annex 1 in their order (keyset by id)."""
-    return keyset(session, select(Department), Department.id, cursor=cursor, limit=limit,
-                  descending=False)
-
-
-def find_department(session: Session, name_or_code: str) -> Department | None:
-    return session.scalar(select(Department).where(
-        (Department.name == name_or_code) | (Department.code == name_or_code)))
 
 
 def create_organization(session: Session, *, actor: Actor, data: OrganizationCreate) -> Organization:
@@ -112,9 +40,9 @@ def create_organization(session: Session, *, actor: Actor, data: OrganizationCre
     decision = check_uscc(uscc)
     if not decision.ok:
         raise RuleViolation.from_decision(decision)
-    if session.scalar(select(Organization.id).where(Organization.uscc == uscc)):
+    if repository.organization_id_by_uscc(session, uscc):
         raise Conflict(f"统一社会信用代码 {uscc} 已登记", field="uscc")
-    if session.scalar(select(Organization.id).where(Organization.name == data.name)):
+    if repository.organization_id_by_name(session, data.name):
         raise Conflict(f"单位名称“{data.name}”已登记", field="name")
     org = Organization(name=data.name, uscc=uscc)
     session.add(org)
@@ -147,7 +75,7 @@ def create_user(session: Session, *, actor: Actor | None, data: UserCreate) -> U
         raise InvalidInput("密码不能与用户名相同", field="password")
     if is_common_password(data.password):
         raise InvalidInput("密码过于常见，容易被猜中，请换一个不常见的密码", field="password")
-    if session.scalar(select(User.id).where(User.username == data.username)):
+    if repository.user_id_by_username(session, data.username):
         raise Conflict(f"用户名 {data.username} 已被使用", field="username")
     user = User(username=data.username, password_hash=hash_password(data.password),
                 role=Role(data.role).value, full_name=data.full_name, phone=data.phone,
@@ -157,7 +85,7 @@ def create_user(session: Session, *, actor: Actor | None, data: UserCreate) -> U
         if not decision.ok:
             raise RuleViolation.from_decision(decision)
         digest = id_number_digest(data.id_number)
-        if session.scalar(select(User.id).where(User.id_number_digest == digest)):
+        if repository.user_id_by_id_number_digest(session, digest):
             raise Conflict("该身份证号码已注册账号", field="id_number")
         user.id_number_enc, user.id_number_digest = encrypt_id_number(data.id_number), digest
         user.id_number_masked = mask_id_number(data.id_number)
@@ -178,7 +106,7 @@ def register_tenant(session: Session, data: RegisterRequest) -> User:
 
 def authenticate(session: Session, username: str, password: str) -> User:
     """The active user with this username and password, or 401 (no brute-force counting)."""
-    user = session.scalar(select(User).where(User.username == username))
+    user = repository.user_by_username(session, username)
     ok, new_hash = verify_password(password, user.password_hash if user else None)
     if user is None or not ok or not user.is_active:
         raise Unauthorized("用户名或密码错误，或账号已停用")
@@ -195,16 +123,8 @@ _COLUMN_CHARS = 64
 def _locked_until(session: Session, column: InstrumentedAttribute[str], value: str, limit: int,
                   since: datetime, window: timedelta) -> datetime | None:
     """When ``limit`` failures or more lie in the window: the instant the count drops below it."""
-    recent = list(session.scalars(select(LoginFailure.failed_at)
-                                  .where(column == value, LoginFailure.failed_at >= since)
-                                  .order_by(LoginFailure.failed_at.desc()).limit(limit)))
+    recent = repository.recent_failures(session, column, value, since, limit)
     return recent[-1] + window if len(recent) >= limit else None
-
-
-def _failures_since(session: Session, column: InstrumentedAttribute[str], value: str,
-                    since: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(LoginFailure)
-                          .where(column == value, LoginFailure.failed_at >= since)) or 0
 
 
 def login(session: Session, username: str, password: str, client_address: str | None) -> User:
@@ -231,7 +151,7 @@ def login(session: Session, username: str, password: str, client_address: str | 
     since = now - window
     name = username[:_COLUMN_CHARS]
     address = (client_address or "unknown")[:_COLUMN_CHARS]
-    known = session.scalar(select(User.id).where(User.username == username)) is not None
+    known = repository.user_id_by_username(session, username) is not None
     shown = name if known else "<unknown account>"
 
     until = max((t for t in (
@@ -253,8 +173,8 @@ def login(session: Session, username: str, password: str, client_address: str | 
         session.execute(delete(LoginFailure).where(LoginFailure.failed_at < since))
         session.add(LoginFailure(username=name, client_address=address, failed_at=now))
         session.flush()
-        by_account = _failures_since(session, LoginFailure.username, name, since)
-        by_address = _failures_since(session, LoginFailure.client_address, address, since)
+        by_account = repository.failures_since(session, LoginFailure.username, name, since)
+        by_address = repository.failures_since(session, LoginFailure.client_address, address, since)
         log.warning("login failed (account %s, address %s): %d/%d failures for the account, "
                     "%d/%d from the address in %d min", shown, address,
                     by_account, s.login_max_failures_per_account,
@@ -291,18 +211,3 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
         record(session, actor=actor, action="user.enabled" if active else "user.disabled",
                entity_type="user", entity_id=user.id, summary={"username": user.username})
     return user
-
-
-def user_view(user: User, *, full: bool = False) -> dict[str, object]:
-    """The dict a ``UserRead`` (or, for the person themself, ``MeRead``) is built from."""
-    id_number = decrypt_id_number(user.id_number_enc) if user.id_number_enc else None
-    view: dict[str, object] = {
-        "id": user.id, "username": user.username, "role": user.role,
-        "role_label": Role(user.role).label, "full_name": user.full_name,
-        "organization": user.organization, "department": user.department,
-        "id_number_masked": mask_id_number(id_number) if id_number else None,
-        "is_active": user.is_active,
-    }
-    if full:
-        view |= {"id_number": id_number, "phone": user.phone}
-    return view

@@ -8,11 +8,12 @@ from fastapi import Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from app.accounts.deps import CurrentUser, SessionDep, require
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
-from app.approval import documents, review, service
+from app.approval import documents, repository, review, service, views
 from app.approval.checks import project_checks
-from app.approval.facts import facts_of, month_text
+from app.approval.enums import ProjectStatus
+from app.approval.facts import facts_of
 from app.approval.models import Project
 from app.approval.schemas import (
     AcceptIn,
@@ -38,7 +39,7 @@ from app.approval.schemas import (
     SupplementIn,
     WithdrawIn,
 )
-from app.approval.status import ProjectStatus
+from app.approval.workflows import allowed_actions
 from app.core import clock
 from app.core.db import offload
 from app.core.documents.pdf import render_certificate_pdf, render_notice_pdf
@@ -46,7 +47,6 @@ from app.core.errors import NotFound, problem_responses
 from app.core.paging import PageParams, mapped
 from app.core.routing import api_router
 from app.core.templating import templates
-from rules.project_facts import BuildingType, ConstructionMethod, Granularity, SourcingChannel, UnitKind
 
 router = api_router(tags=["项目认定"])
 public = api_router(tags=["公开核验"])
@@ -57,29 +57,9 @@ LIST = problem_responses(401, 404, 422)
 PDF = {200: {"content": {"application/pdf": {}}, "description": "PDF 文件"}}
 
 
-def summary_view(p: Project) -> dict[str, Any]:
-    return {"id": p.id, "name": p.name, "district": p.district, "status": p.status,
-            "status_label": ProjectStatus(p.status).label, "organization": p.organization,
-            "unit_count": p.unit_count, "submitted_at": p.submitted_at,
-            "accepted_on": p.accepted_on, "decided_on": p.decided_on,
-            "certificate_number": p.certificate.number if p.certificate else None}
-
-
-def project_view(p: Project) -> dict[str, Any]:
-    columns = {c.key: getattr(p, c.key) for c in Project.__table__.columns}
-    unit_types = [u | {"kind_label": UnitKind(u["kind"]).label} for u in p.unit_types]
-    return columns | summary_view(p) | {
-        "construction_method_label": ConstructionMethod(p.construction_method).label,
-        "sourcing_channel_label": SourcingChannel(p.sourcing_channel).label,
-        "original_building_type": (BuildingType(p.original_building_type)
-                                   if p.original_building_type else None),
-        "application_granularity": (Granularity(p.application_granularity)
-                                    if p.application_granularity else None),
-        "planned_start": month_text(p.planned_start_on),
-        "planned_in_use": month_text(p.planned_in_use_on),
-        "unit_types": unit_types, "commitment_accepted": p.commitment_accepted_at is not None,
-        "notice_number": p.notice.number if p.notice else None,
-    }
+def _read(session: SessionDep, user: User, project: Project) -> dict[str, Any]:
+    """A project as ``ProjectRead``: the application, and what ``user`` may do with it now."""
+    return views.project_view(project) | {"allowed_actions": allowed_actions(session, user, project)}
 
 
 # ---- applications -------------------------------------------------------------------------
@@ -89,46 +69,60 @@ def project_view(p: Project) -> dict[str, Any]:
 def create_project(session: SessionDep, data: ProjectIn,
                    user: User = require(Role.developer)) -> dict[str, Any]:
     """A developer files an application (draft); the rules of 第四、七、九、二十七条 apply at once."""
-    return project_view(service.create_project(session, user, data))
+    return _read(session, user, service.create_project(session, user, data))
 
 
 @router.get("/projects", response_model=list[ProjectSummary], responses=problem_responses(401, 422))
 def list_projects(session: SessionDep, user: CurrentUser, page: PageParams,
                   status: ProjectStatus | None = None) -> list[dict[str, Any]]:
     """The projects the caller may see, newest first (paged by id)."""
-    found = service.projects_page(session, user, status, cursor=page.cursor, limit=page.limit)
-    return page.respond(mapped(found, summary_view))
+    found = repository.projects_page(session, user, status, cursor=page.cursor, limit=page.limit)
+    return page.respond(mapped(found, views.summary_view))
 
 
 @router.get("/projects/{project_id}", response_model=ProjectRead, responses=READ)
 def get_project(session: SessionDep, user: CurrentUser, project_id: int) -> dict[str, Any]:
-    return project_view(service.get_project(session, user, project_id))
+    """The application, its state and documents, and ``allowed_actions``: the steps the caller
+    may take on it now, as the transition tables say (``app.approval.workflows.APPROVAL``, then
+    ``app.operation.workflows.OPERATION``) — the action names, in the tables' order, e.g.
+    ``["accept", "return", "operator_violation"]`` for 市保租办 on a submitted application,
+    ``["withdraw"]`` for its developer. Each workflow POST answers the same shape, after the step.
+
+    Approval: ``edit`` (PUT), ``submit``, ``withdraw``, ``supplement``, ``accept``, ``return``,
+    ``dispatch``, ``request_materials``, ``opinion`` (POST …/opinions), ``meeting``, ``leader``
+    (…/leader-approval), ``revoke`` (POST /certificates/{number}/revoke). After certification:
+    ``completion``, ``units``, ``listing``, ``verify_listing``, ``appraisal``, ``rent``
+    (…/rent-standards), ``file_rent`` (POST /rent-standards/{id}/file), ``operation``,
+    ``exit`` (…/exit-requests), ``exit_decision`` (POST /exit-requests/{id}/decision),
+    ``subsidy``, ``subsidy_pay`` (POST /subsidies/{id}/pay), ``transfer``, ``unapproved_exit``,
+    ``operator_violation`` (…/violations), ``priority_group`` (…/priority-groups)."""
+    return _read(session, user, repository.get_project(session, user, project_id))
 
 
 @router.put("/projects/{project_id}", response_model=ProjectRead, responses=WRITE)
 def update_project(session: SessionDep, project_id: int, data: ProjectIn,
                    user: User = require(Role.developer)) -> dict[str, Any]:
     """Edit a draft (or an application returned for materials)."""
-    return project_view(service.update_project(session, user, project_id, data))
+    return _read(session, user, service.update_project(session, user, project_id, data))
 
 
 @router.post("/projects/{project_id}/submit", response_model=ProjectRead, responses=WRITE)
 def submit(session: SessionDep, project_id: int, data: SubmitIn | None = None,
            user: User = require(Role.developer)) -> dict[str, Any]:
-    return project_view(service.submit(session, user, project_id, data or SubmitIn()))
+    return _read(session, user, service.submit(session, user, project_id, data or SubmitIn()))
 
 
 @router.post("/projects/{project_id}/withdraw", response_model=ProjectRead, responses=WRITE)
 def withdraw(session: SessionDep, project_id: int, data: WithdrawIn | None = None,
              user: User = require(Role.developer)) -> dict[str, Any]:
-    return project_view(service.withdraw(session, user, project_id, data or WithdrawIn()))
+    return _read(session, user, service.withdraw(session, user, project_id, data or WithdrawIn()))
 
 
 @router.post("/projects/{project_id}/supplement", response_model=ProjectRead, responses=WRITE)
 def supplement(session: SessionDep, project_id: int, data: SupplementIn,
                user: User = require(Role.developer)) -> dict[str, Any]:
     """Answer the office's request for materials; the review clock resumes."""
-    return project_view(service.supplement(session, user, project_id, data))
+    return _read(session, user, service.supplement(session, user, project_id, data))
 
 
 # ---- the office, departments and the leading group ----------------------------------------
@@ -137,64 +131,64 @@ def supplement(session: SessionDep, project_id: int, data: SupplementIn,
 def accept(session: SessionDep, project_id: int, data: AcceptIn | None = None,
            user: User = require(Role.office)) -> dict[str, Any]:
     """受理: starts the 10-working-day clock (the acceptance day does not count)."""
-    return project_view(service.accept(session, user, project_id, data or AcceptIn()))
+    return _read(session, user, service.accept(session, user, project_id, data or AcceptIn()))
 
 
 @router.post("/projects/{project_id}/return", response_model=ProjectRead, responses=WRITE)
 def return_for_materials(session: SessionDep, project_id: int, data: MaterialsIn,
                          user: User = require(Role.office)) -> dict[str, Any]:
     """退回补正 before acceptance, listing the missing materials."""
-    return project_view(service.return_for_materials(session, user, project_id, data))
+    return _read(session, user, service.return_for_materials(session, user, project_id, data))
 
 
 @router.post("/projects/{project_id}/request-materials", response_model=ProjectRead, responses=WRITE)
 def request_materials(session: SessionDep, project_id: int, data: MaterialsIn,
                       user: User = require(Role.office)) -> dict[str, Any]:
     """Ask for supplementary materials during review; the clock is suspended."""
-    return project_view(service.request_materials(session, user, project_id, data))
+    return _read(session, user, service.request_materials(session, user, project_id, data))
 
 
 @router.post("/projects/{project_id}/dispatch", response_model=ProjectRead, responses=WRITE)
 def dispatch(session: SessionDep, project_id: int, data: DispatchIn,
              user: User = require(Role.office)) -> dict[str, Any]:
     """Send the plan to the departments the office chooses (联合审查)."""
-    return project_view(service.dispatch(session, user, project_id, data))
+    return _read(session, user, service.dispatch(session, user, project_id, data))
 
 
 @router.post("/projects/{project_id}/opinions", response_model=ProjectRead, responses=WRITE)
 def record_opinion(session: SessionDep, project_id: int, data: OpinionIn,
                    user: User = require(Role.department)) -> dict[str, Any]:
-    return project_view(service.record_opinion(session, user, project_id, data))
+    return _read(session, user, service.record_opinion(session, user, project_id, data))
 
 
 @router.get("/projects/{project_id}/opinions", response_model=list[DispatchRead], responses=LIST)
 def list_opinions(session: SessionDep, user: CurrentUser, project_id: int,
                   page: PageParams) -> list[dict[str, Any]]:
     """The departments consulted and their opinions, in dispatch order (paged by id)."""
-    return page.respond(service.opinions_page(session, user, project_id, cursor=page.cursor,
-                                              limit=page.limit))
+    return page.respond(mapped(repository.opinions_page(session, user, project_id, cursor=page.cursor,
+                                                        limit=page.limit), views.dispatch_view))
 
 
 @router.post("/projects/{project_id}/meeting", response_model=ProjectRead, responses=WRITE)
 def record_meeting(session: SessionDep, project_id: int, data: MeetingIn,
                    user: User = require(Role.office)) -> dict[str, Any]:
     """The review meeting's decision, once every department has answered."""
-    return project_view(service.record_meeting(session, user, project_id, data))
+    return _read(session, user, service.record_meeting(session, user, project_id, data))
 
 
 @router.post("/projects/{project_id}/leader-approval", response_model=ProjectRead, responses=WRITE)
 def leader_approval(session: SessionDep, project_id: int, data: LeaderDecisionIn,
                     user: User = require(Role.leader)) -> dict[str, Any]:
     """Approve (certificate issued in the same transaction) or refuse (notice issued)."""
-    return project_view(service.leader_decision(session, user, project_id, data))
+    return _read(session, user, service.leader_decision(session, user, project_id, data))
 
 
 @router.get("/projects/{project_id}/history", response_model=list[EventRead], responses=LIST)
 def project_history(session: SessionDep, user: CurrentUser, project_id: int,
                     page: PageParams) -> list[dict[str, Any]]:
     """The status history with comments, oldest first (paged by id)."""
-    return page.respond(service.history_page(session, user, project_id, cursor=page.cursor,
-                                             limit=page.limit))
+    return page.respond(mapped(repository.history_page(session, user, project_id, cursor=page.cursor,
+                                                       limit=page.limit), views.event_view))
 
 
 @router.get("/projects/{project_id}/material-requests", response_model=list[MaterialRequestRead],
@@ -202,14 +196,14 @@ def project_history(session: SessionDep, user: CurrentUser, project_id: int,
 def material_requests(session: SessionDep, user: CurrentUser, project_id: int,
                       page: PageParams) -> list[Any]:
     """What was asked of the applicant, oldest first (paged by id)."""
-    return page.respond(service.material_requests_page(session, user, project_id,
-                                                       cursor=page.cursor, limit=page.limit))
+    return page.respond(repository.material_requests_page(session, user, project_id,
+                                                          cursor=page.cursor, limit=page.limit))
 
 
 @router.get("/projects/{project_id}/checks", response_model=ChecksRead, responses=READ)
 def checks(session: SessionDep, user: CurrentUser, project_id: int) -> dict[str, Any]:
     """Every rule applied to the application, the 附件5 materials checklist and the benefits."""
-    project = service.get_project(session, user, project_id)
+    project = repository.get_project(session, user, project_id)
     return project_checks(session, project, facts_of(project), clock.today())
 
 
@@ -241,7 +235,7 @@ def review_stats(session: SessionDep,
 # ---- notices ------------------------------------------------------------------------------
 
 def _notice_of(session: SessionDep, user: User, project_id: int) -> tuple[Any, Project]:
-    project = service.get_project(session, user, project_id)
+    project = repository.get_project(session, user, project_id)
     if project.notice is None:
         raise NotFound("该项目没有不符合保障性租赁住房项目通知书")
     return project.notice, project
@@ -249,13 +243,13 @@ def _notice_of(session: SessionDep, user: User, project_id: int) -> tuple[Any, P
 
 @router.get("/projects/{project_id}/notice", response_model=NoticeRead, responses=READ)
 def notice(session: SessionDep, user: CurrentUser, project_id: int) -> dict[str, Any]:
-    return documents.notice_view(*_notice_of(session, user, project_id))
+    return views.notice_view(*_notice_of(session, user, project_id))
 
 
 @router.get("/projects/{project_id}/notice.html", response_class=HTMLResponse, responses=READ)
 def notice_html(request: Request, session: SessionDep, user: CurrentUser,
                 project_id: int) -> HTMLResponse:
-    view = documents.notice_view(*_notice_of(session, user, project_id))
+    view = views.notice_view(*_notice_of(session, user, project_id))
     return templates.TemplateResponse(request, "documents/notice.html", {"notice": view})
 
 
@@ -271,7 +265,7 @@ def notice_pdf(session: SessionDep, user: CurrentUser, project_id: int) -> Respo
 # ---- certificates -------------------------------------------------------------------------
 
 def _certificate(session: SessionDep, number: str) -> Any:
-    certificate = documents.find_certificate(session, number)
+    certificate = repository.certificate_by_number(session, number)
     if certificate is None:
         raise NotFound("未找到该认定书编号")
     return certificate
@@ -291,11 +285,12 @@ def certificate_pdf(session: SessionDep, number: str) -> Response:
             responses=problem_responses(404))
 def certificate(session: SessionDep, number: str) -> dict[str, Any]:
     """Anyone verifies a certificate by its number: valid or revoked."""
-    return documents.certificate_view(_certificate(session, number))
+    return views.certificate_view(_certificate(session, number))
 
 
 @router.post("/certificates/{number}/revoke", response_model=ProjectRead, responses=WRITE)
 def revoke(session: SessionDep, number: str, data: RevokeIn,
            user: User = require(Role.office)) -> dict[str, Any]:
     """Revoke a certificate with a reason (第四十四条, 第四十六条)."""
-    return project_view(service.revoke_certificate(session, user, number, data.reason, data.article))
+    project = service.revoke_certificate(session, user, number, data.reason, data.article)
+    return _read(session, user, project)

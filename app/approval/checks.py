@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.approval import repository
 from app.approval.facts import unit_type_facts
-from app.approval.models import Certificate, Project
+from app.approval.models import Project
 from rules import art04_location, art07_unit_size, art09_park_land, art27_conversion
 from rules.annex5_materials import materials_checklist
 from rules.art14_16_benefits import benefits, rent_requirement
@@ -28,11 +28,8 @@ def application_decision(facts: ProjectFacts, on: date) -> Decision:
 def certified_unit_types(session: Session, *, exclude_project: int | None = None
                          ) -> tuple[UnitTypeFacts, ...]:
     """Unit types of every project holding a valid certificate (the city-wide stock)."""
-    stmt = (select(Project.unit_types).join(Certificate, Certificate.project_id == Project.id)
-            .where(Certificate.status == "valid"))
-    if exclude_project is not None:
-        stmt = stmt.where(Project.id != exclude_project)
-    return tuple(u for stored in session.scalars(stmt) for u in unit_type_facts(stored))
+    return tuple(u for stored in repository.certified_unit_types(session, exclude_project=exclude_project)
+                 for u in unit_type_facts(stored))
 
 
 def city_share_decision(session: Session, facts: ProjectFacts, project_id: int, on: date) -> Decision:

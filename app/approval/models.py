@@ -25,15 +25,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.accounts.enums import Role
 from app.accounts.models import Organization, User
-from app.accounts.roles import Role
-from app.approval.status import EVER_CERTIFIED, ProjectStatus
+from app.approval.enums import EVER_CERTIFIED, FOLLOWING_DEPARTMENTS, CertificateStatus, ProjectStatus
 from app.core.clock import now
 from app.core.db import Base
-
-# 市住建局 verifies listings and commissions appraisals; 市发改委 files rents (附件1):
-# both follow every certified project, not only those sent to them for review.
-FOLLOWING_DEPARTMENTS = frozenset({"zhujian", "fagai"})
 
 AREA = Numeric(12, 2)
 MONEY = Numeric(16, 2)
@@ -115,6 +111,8 @@ class Project(Base):
             consulted = exists(select(ReviewDispatch.id).where(
                 ReviewDispatch.project_id == cls.id,
                 ReviewDispatch.department_id == user.department_id))
+            # 市住建局 verifies listings and records appraisals, 市发改委 files rents (附件1):
+            # both follow every certified project, not only those sent to them for review.
             if user.department is not None and user.department.code in FOLLOWING_DEPARTMENTS:
                 return or_(consulted, cls.status.in_([s.value for s in EVER_CERTIFIED]))
             return consulted
@@ -147,7 +145,7 @@ class MaterialRequest(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
-    stage: Mapped[str] = mapped_column(String(16))  # "submission" | "review"
+    stage: Mapped[str] = mapped_column(String(16))  # MaterialStage
     items: Mapped[list[str]] = mapped_column(JSON)
     comment: Mapped[str] = mapped_column(Text)
     requested_on: Mapped[date]
@@ -169,7 +167,7 @@ class ReviewDispatch(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     dispatched_on: Mapped[date]
     dispatched_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    opinion: Mapped[str | None] = mapped_column(String(10))  # "approve" | "reject"
+    opinion: Mapped[str | None] = mapped_column(String(10))  # Opinion
     comment: Mapped[str | None] = mapped_column(Text)
     answered_on: Mapped[date | None]
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -185,7 +183,7 @@ class ReviewMeeting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), unique=True)
     held_on: Mapped[date]
-    decision: Mapped[str] = mapped_column(String(10))  # "pass" | "fail"
+    decision: Mapped[str] = mapped_column(String(10))  # MeetingDecision
     minutes: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
 
@@ -225,7 +223,7 @@ class Certificate(Base):
     seq: Mapped[int] = mapped_column(Integer)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), unique=True)
     issued_on: Mapped[date]
-    status: Mapped[str] = mapped_column(String(10), default="valid")  # "valid" | "revoked"
+    status: Mapped[str] = mapped_column(String(10), default=CertificateStatus.valid.value)
     content: Mapped[dict[str, Any]]
     revoked_on: Mapped[date | None]
     revoked_reason: Mapped[str | None] = mapped_column(Text)
@@ -246,7 +244,7 @@ class NonconformityNotice(Base):
     seq: Mapped[int] = mapped_column(Integer)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), unique=True)
     issued_on: Mapped[date]
-    stage: Mapped[str] = mapped_column(String(20))  # "meeting" | "leader"
+    stage: Mapped[str] = mapped_column(String(20))  # NoticeStage
     reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     comment: Mapped[str] = mapped_column(Text)
 
@@ -266,4 +264,4 @@ class ProjectBenefit(Base):
     article: Mapped[str] = mapped_column(String(40))
     since: Mapped[date]
     ended_on: Mapped[date | None]
-    end_reason: Mapped[str | None] = mapped_column(String(20))  # "exit" | "cancelled"
+    end_reason: Mapped[str | None] = mapped_column(String(20))  # BenefitEnd

@@ -1,35 +1,30 @@
-"""The review clock of each project, the office's queue and the on-time statistics (第二十四条)."""
+"""The review clock of each project, the office's queue and the on-time statistics (第二十四条),
+computed from what :mod:`app.approval.repository` reads."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
-from app.accounts.deps import scope_key
-from app.accounts.models import Department, User
-from app.approval.models import MaterialRequest, Project, ReviewDispatch
-from app.approval.status import DECIDED, IN_QUEUE, ProjectStatus
+from app.accounts.models import User
+from app.approval import repository, views
+from app.approval.enums import IN_QUEUE, MaterialStage
+from app.approval.models import Project
 from app.calendar.service import work_calendar
 from app.core import clock
-from app.core.db import fetch_rows
 from app.core.errors import NotFound
 from app.core.paging import DEFAULT_LIMIT, Page, slice_page
 from rules.art24_review_clock import ClockState, Suspension, review_clock
 from rules.calendar import CalendarYearMissing, WorkCalendar
 from rules.params import value_at
 
-# What the clock needs: the project and its requests for materials, in one query.
-CLOCK_LOAD = (joinedload(Project.material_requests),)
-
 
 def suspensions(project: Project) -> list[Suspension]:
     return [Suspension(r.requested_on, r.supplemented_on)
-            for r in project.material_requests if r.stage == "review"]
+            for r in project.material_requests if r.stage == MaterialStage.review]
 
 
 def clock_state(session: Session, project: Project) -> ClockState | None:
@@ -51,85 +46,31 @@ def _clock(calendar: WorkCalendar, accepted_on: date | None, ended: date | None,
                         suspended, decided_on=ended)
 
 
+def _limit() -> int:
+    return value_at("review_working_days", clock.today())
+
+
 def clock_view(session: Session, project: Project) -> dict[str, Any]:
-    return _view(clock_state(session, project))
-
-
-_CLOCK_BY_SCOPE: dict[tuple[Any, ...], Select[Any]] = {}
-
-
-def _clock_statement(user: User) -> Select[Any]:
-    """The clock's one statement (the dates and the requests for materials, within what
-    ``user`` may see), built once per scope and kept: a hot read (``fetch_rows``)."""
-    key = scope_key(user)
-    stmt = _CLOCK_BY_SCOPE.get(key)
-    if stmt is None:
-        if len(_CLOCK_BY_SCOPE) >= 4096:
-            _CLOCK_BY_SCOPE.clear()
-        stmt = _CLOCK_BY_SCOPE[key] = (
-            select(Project.accepted_on, Project.decided_on, Project.withdrawn_on,
-                   MaterialRequest.requested_on, MaterialRequest.supplemented_on)
-            .outerjoin(MaterialRequest, and_(MaterialRequest.project_id == Project.id,
-                                             MaterialRequest.stage == "review"))
-            .where(Project.id == bindparam("project_id"), Project.visible_to(user)))
-    return stmt
+    return views.clock_view(clock_state(session, project), _limit())
 
 
 def project_clock(session: Session, user: User, project_id: int) -> dict[str, Any]:
     """The clock of a project ``user`` may see (404 otherwise), from only the columns it needs:
     one statement for the dates and the requests for materials."""
-    rows = fetch_rows(session, _clock_statement(user), {"project_id": project_id})
+    rows = repository.clock_rows(session, user, project_id)
     if not rows:
         raise NotFound("未找到该项目")
     accepted_on, decided_on, withdrawn_on = rows[0][:3]
-    return _view(_clock(work_calendar(session), accepted_on, decided_on or withdrawn_on,
-                        [Suspension(r[3], r[4]) for r in rows if r[3] is not None]))
-
-
-def _view(state: ClockState | None) -> dict[str, Any]:
-    if state is None:
-        limit = value_at("review_working_days", clock.today())
-        return {"accepted_on": None, "deadline": None, "working_days_elapsed": 0,
-                "working_days_remaining": limit, "suspended": False, "overdue": False,
-                "due_soon": False, "decided_on": None, "on_time": None, "limit": limit}
-    data = asdict(state)
-    data["accepted_on"] = data.pop("started_on")
-    return data
+    state = _clock(work_calendar(session), accepted_on, decided_on or withdrawn_on,
+                   [Suspension(r[3], r[4]) for r in rows if r[3] is not None])
+    return views.clock_view(state, _limit())
 
 
 def _queue_item(p: Project, calendar: WorkCalendar) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "project_id": p.id, "name": p.name, "organization": p.organization.name,
-        "status": p.status, "status_label": ProjectStatus(p.status).label,
-        "submitted_at": p.submitted_at, "accepted_on": p.accepted_on, "deadline": None,
-        "working_days_remaining": None, "suspended": False, "overdue": False,
-        "due_soon": False, "pending_departments": [],
-    }
     try:
-        state = project_clock_state(calendar, p)
+        return views.queue_item(p, project_clock_state(calendar, p))
     except CalendarYearMissing as missing:
-        item["calendar_missing_year"] = missing.year
-        state = None
-    if state is not None:
-        item |= {"deadline": state.deadline, "working_days_remaining": state.working_days_remaining,
-                 "suspended": state.suspended, "overdue": state.overdue,
-                 "due_soon": state.due_soon}
-    return item
-
-
-def _pending_departments(session: Session, items: list[dict[str, Any]]) -> None:
-    """Fill each item's departments that have not answered yet: one statement for the page."""
-    if not items:
-        return
-    rows = session.execute(
-        select(ReviewDispatch.project_id, Department.name)
-        .join(Department, Department.id == ReviewDispatch.department_id)
-        .where(ReviewDispatch.project_id.in_([i["project_id"] for i in items]),
-               ReviewDispatch.opinion.is_(None))
-        .order_by(ReviewDispatch.id))
-    by_project = {i["project_id"]: i for i in items}
-    for project_id, name in rows:
-        by_project[project_id]["pending_departments"].append(name)
+        return views.queue_item(p, None, missing.year)
 
 
 def queue(session: Session, user: User, *, cursor: int | None = None, limit: int = DEFAULT_LIMIT,
@@ -144,16 +85,16 @@ def queue(session: Session, user: User, *, cursor: int | None = None, limit: int
     projects, their requests for materials, the calendar, the page's pending departments.
     """
     statuses = [status] if status in {s.value for s in IN_QUEUE} else [s.value for s in IN_QUEUE]
-    projects = session.scalars(
-        select(Project).where(Project.status.in_(statuses), Project.visible_to(user))
-        .options(joinedload(Project.organization), selectinload(Project.material_requests)))
+    projects = repository.open_projects(session, user, statuses)
     calendar = work_calendar(session)
     items = [_queue_item(p, calendar) for p in projects]
     far, now = clock.today().replace(year=9999), clock.now()
     items.sort(key=lambda i: (i["deadline"] is None, i["deadline"] or far,
                               i["accepted_on"] is None, i["submitted_at"] or now, i["project_id"]))
     page = slice_page(items, cursor=cursor, limit=limit)
-    _pending_departments(session, page.items)
+    by_project = {i["project_id"]: i for i in page.items}
+    for project_id, name in repository.pending_departments(session, list(by_project)):
+        by_project[project_id]["pending_departments"].append(name)
     return page
 
 
@@ -164,27 +105,19 @@ def clocks(session: Session, projects: list[Project]) -> dict[int, dict[str, Any
                 if p.accepted_on is not None and p.status in {s.value for s in IN_QUEUE}]
     if not open_ids:
         return {}
-    loaded = session.scalars(select(Project).where(Project.id.in_(open_ids)).options(
-        joinedload(Project.organization), selectinload(Project.material_requests)))
+    loaded = repository.with_requests(session, open_ids)
     calendar = work_calendar(session)
     return {p.id: _queue_item(p, calendar) for p in loaded}
 
 
 def stats(session: Session) -> dict[str, Any]:
     """On-time rate and mean working days per decision; open applications past their deadline."""
-    decided = session.scalars(
-        select(Project).where(Project.status.in_([s.value for s in DECIDED]),
-                              Project.accepted_on.is_not(None), Project.decided_on.is_not(None))
-        .options(selectinload(Project.material_requests)))
+    decided = repository.decided_projects(session)
     calendar = work_calendar(session)
     states = [s for s in (project_clock_state(calendar, p) for p in decided) if s is not None]
     on_time = sum(1 for s in states if s.on_time)
-    open_projects = session.scalars(
-        select(Project).where(Project.status.in_([s.value for s in IN_QUEUE]),
-                              Project.accepted_on.is_not(None))
-        .options(selectinload(Project.material_requests)))
     open_overdue = 0
-    for p in open_projects:
+    for p in repository.accepted_open_projects(session):
         try:
             state = project_clock_state(calendar, p)
         except CalendarYearMissing:

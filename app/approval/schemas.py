@@ -119,6 +119,9 @@ class ProjectRead(ProjectSummary):
     notice_number: str | None
     created_at: datetime
     updated_at: datetime
+    allowed_actions: list[str] = Field(description=(
+        "当前用户现在可对该项目办理的事项（项目认定与认定后管理两张流转表中的动作名，"
+        "如 submit、accept、return、meeting、units、subsidy）"))
 
 
 class SubmitIn(BaseModel):

@@ -1,32 +1,43 @@
-"""The approval workflow of 第二十四条: each transition by its role, with history and audit.
+"""The state changes of the approval workflow (第二十四条), each by the role the transition
+table allows (:data:`app.approval.workflows.APPROVAL`), each with its history and audit event
+in the same transaction; and the documents and benefits a decision issues.
 
-    draft ──submit──▶ submitted ──accept (受理, clock starts)──▶ accepted ──dispatch──▶ in_review
-      ▲                  │ return (退回补正)                        │ request-materials ▲ supplement
-      └── edit ◀── returned                                         ▼                   │
-                                                              awaiting_materials ───────┘
-    in_review ──meeting pass──▶ meeting_passed ──leader approve──▶ certified (认定书)
-        │ meeting fail                        └──leader refuse──▶ refused (不符合通知书)
-        └──────────────────────────────────────────────────────▶ refused
-    any state before the decision ──withdraw──▶ withdrawn;  certified ──revoke──▶ revoked
+A step the table does not allow the role answers 403, a state that does not allow it now 409;
+a refusal or return without a comment, 422. Every transition writes a ``ProjectEvent`` (the
+history the applicant sees) and an audit event in the same transaction.
 
-A transition in the wrong state answers 409; a refusal or return without a comment, 422.
-Every transition writes a ``ProjectEvent`` (the history the applicant sees) and an audit
-event in the same transaction.
+Certificates and notices are numbered gap-free within a year and never reused: the yearly
+row of ``document_sequence`` is incremented in the issuing transaction (its row lock
+serialises concurrent issuers; a rollback gives the number back). A certificate's content is
+frozen at issue, so later changes to the project never alter an issued document.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
-from app.accounts.models import Department, User
-from app.accounts.roles import Role
-from app.approval import documents
-from app.approval.benefits import register_benefits
+from app.accounts.enums import Role
+from app.accounts.models import User
+from app.approval import repository
 from app.approval.checks import application_decision, city_share_decision
+from app.approval.documents import certificate_content
+from app.approval.enums import (
+    BenefitEnd,
+    CertificateStatus,
+    EventAction,
+    MaterialStage,
+    MeetingDecision,
+    NoticeStage,
+    Opinion,
+    ProjectStatus,
+)
 from app.approval.facts import (
     COMMITMENT_VERSION,
     facts_from_input,
@@ -35,13 +46,18 @@ from app.approval.facts import (
     unit_types_json,
 )
 from app.approval.models import (
+    Certificate,
+    DocumentSequence,
     LeaderDecision,
     MaterialRequest,
+    NonconformityNotice,
     Project,
+    ProjectBenefit,
     ProjectEvent,
     ReviewDispatch,
     ReviewMeeting,
 )
+from app.approval.repository import get_project  # (the later domains' services import it from here)
 from app.approval.schemas import (
     AcceptIn,
     DispatchIn,
@@ -54,104 +70,21 @@ from app.approval.schemas import (
     SupplementIn,
     WithdrawIn,
 )
-from app.approval.status import EDITABLE, WITHDRAWABLE, ProjectStatus
+from app.approval.workflows import APPROVAL, enforce
 from app.audit.service import record
 from app.core import clock
 from app.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from app.core.paging import Page, keyset, mapped
+from rules.art14_16_benefits import benefits
 from rules.decision import Decision, Finding
 from rules.identifiers import check_uscc, normalize_uscc
 from rules.project_facts import ConstructionMethod
 
 S = ProjectStatus
-
-ACTION_LABELS = {
-    "created": "创建申请", "updated": "修改申请", "submitted": "提交申请", "accepted": "受理",
-    "returned": "退回补正", "dispatched": "发送相关部门联合审查", "materials_requested": "要求补充材料",
-    "supplemented": "补充材料", "opinion": "部门审查意见", "meeting_passed": "评审会通过",
-    "meeting_failed": "评审会未通过", "approved": "市领导小组审批通过，出具认定书",
-    "refused": "市领导小组不予认定，发放通知书", "withdrawn": "撤回申请", "revoked": "撤销认定书",
-    "completion_recorded": "记录竣工验收", "units_registered": "录入房源",
-    "listing_submitted": "提交房源审核",
-    "listing_verified": "市住建局审核确认房源并发布", "appraisal_recorded": "记录市场租金评估",
-    "rent_proposed": "拟订租金标准", "rent_filed": "市发改委租金备案", "subsidy_granted": "核定建设补助资金",
-    "subsidy_paid": "拨付建设补助资金", "operation_started": "投入运营", "operator_transferred": "运营权转让",
-    "exit_requested": "申请退出", "exit_approved": "同意退出保障性租赁住房序列",
-    "exit_refused": "不同意退出", "exited_unapproved": "未经批准退出，取消优惠政策并退回补助",
-}
-
-LOAD = (joinedload(Project.organization),
-        selectinload(Project.material_requests),
-        selectinload(Project.dispatches).joinedload(ReviewDispatch.department),
-        joinedload(Project.certificate), joinedload(Project.notice))
+A = EventAction
+SEQUENCE_MAX = 9999
 
 
-# ---- loading ----------------------------------------------------------------------------
-
-def get_project(session: Session, user: User, project_id: int, *, lock: bool = False,
-                load: tuple[Any, ...] = LOAD) -> Project:
-    """The project if ``user`` may see it (404 otherwise); ``lock`` holds its row until commit;
-    ``load`` names the relationships to load with it (all the workflow needs, by default)."""
-    if lock:
-        locked = session.execute(select(Project.id).where(Project.id == project_id,
-                                                          Project.visible_to(user))
-                                 .with_for_update()).first()
-        if locked is None:
-            raise NotFound("未找到该项目")
-    project = session.execute(select(Project).where(Project.id == project_id, Project.visible_to(user))
-                              .options(*load).execution_options(populate_existing=True)
-                              ).unique().scalar_one_or_none()
-    if project is None:
-        raise NotFound("未找到该项目")
-    return project
-
-
-def projects_page(session: Session, user: User, status: str | None = None, *,
-                  cursor: int | None, limit: int) -> Page[Project]:
-    """The projects ``user`` may see, newest first (keyset by id), with organisation and
-    certificate."""
-    stmt = select(Project).where(Project.visible_to(user)).options(
-        joinedload(Project.organization), joinedload(Project.certificate))
-    if status:
-        stmt = stmt.where(Project.status == status)
-    return keyset(session, stmt, Project.id, cursor=cursor, limit=limit)
-
-
-def history(session: Session, project: Project) -> list[ProjectEvent]:
-    return list(session.scalars(select(ProjectEvent).where(ProjectEvent.project_id == project.id)
-                                .order_by(ProjectEvent.id)))
-
-
-def history_page(session: Session, user: User, project_id: int, *, cursor: int | None,
-                 limit: int) -> Page[dict[str, Any]]:
-    """The status history of a project ``user`` may see, oldest first (keyset by id)."""
-    project = get_project(session, user, project_id, load=())
-    stmt = select(ProjectEvent).where(ProjectEvent.project_id == project.id)
-    return mapped(keyset(session, stmt, ProjectEvent.id, cursor=cursor, limit=limit,
-                         descending=False), event_view)
-
-
-def opinions_page(session: Session, user: User, project_id: int, *, cursor: int | None,
-                  limit: int) -> Page[dict[str, Any]]:
-    """The departments a project was sent to and their opinions, in dispatch order (keyset by
-    id)."""
-    project = get_project(session, user, project_id, load=())
-    stmt = (select(ReviewDispatch).where(ReviewDispatch.project_id == project.id)
-            .options(joinedload(ReviewDispatch.department)))
-    return mapped(keyset(session, stmt, ReviewDispatch.id, cursor=cursor, limit=limit,
-                         descending=False), dispatch_view)
-
-
-def material_requests_page(session: Session, user: User, project_id: int, *,
-                           cursor: int | None, limit: int) -> Page[MaterialRequest]:
-    """What was asked of a project's applicant, oldest first (keyset by id)."""
-    project = get_project(session, user, project_id, load=())
-    stmt = select(MaterialRequest).where(MaterialRequest.project_id == project.id)
-    return keyset(session, stmt, MaterialRequest.id, cursor=cursor, limit=limit,
-                  descending=False)
-
-
-# ---- helpers ----------------------------------------------------------------------------
+# ---- the history and the audit trail of each step ---------------------------------------------
 
 def actor_unit(user: User) -> str:
     """How a person's unit is named in the history the applicant sees."""
@@ -166,24 +99,19 @@ def actor_unit(user: User) -> str:
     return Role(user.role).label
 
 
-def require_status(project: Project, allowed: frozenset[S] | set[S], doing: str) -> None:
-    if project.status not in allowed:
-        labels = "、".join(s.label for s in allowed)
-        raise Conflict(f"项目当前状态为“{S(project.status).label}”，不能{doing}（须为：{labels}）",
-                       status_now=project.status)
-
-
-def transition(session: Session, project: Project, user: User, *, to: S, action: str,
-                comment: str | None = None, details: dict[str, Any] | None = None) -> None:
+def transition(session: Session, project: Project, user: User, *, to: str, action: str,
+               comment: str | None = None, details: dict[str, Any] | None = None) -> None:
+    """Move ``project`` to ``to`` (or keep its state) and write the history the applicant
+    sees and the audit event, in the session's transaction."""
     before = project.status
-    project.status = to.value
+    project.status = str(to)
     session.add(ProjectEvent(project_id=project.id, on=clock.today(), actor_id=user.id,
-                             actor_role=user.role, actor_unit=actor_unit(user), action=action,
-                             from_status=before, to_status=to.value, comment=comment,
+                             actor_role=user.role, actor_unit=actor_unit(user), action=str(action),
+                             from_status=before, to_status=str(to), comment=comment,
                              details=details or {}))
     session.flush()
     record(session, actor=user, action=f"project.{action}", entity_type="project",
-           entity_id=project.id, summary={"from": before, "to": to.value, **(details or {})})
+           entity_id=project.id, summary={"from": before, "to": str(to), **(details or {})})
 
 
 def require_comment(text: str | None, field: str, what: str) -> str:
@@ -191,6 +119,8 @@ def require_comment(text: str | None, field: str, what: str) -> str:
         raise InvalidInput(f"{what}必须填写意见或理由", field=field)
     return text.strip()
 
+
+# ---- the application's own checks -------------------------------------------------------------
 
 def _uscc_findings(data: ProjectIn) -> list[Finding]:
     findings = []
@@ -267,26 +197,34 @@ def create_project(session: Session, user: User, data: ProjectIn) -> Project:
     session.add(project)
     session.flush()
     session.add(ProjectEvent(project_id=project.id, on=clock.today(), actor_id=user.id,
-                             actor_role=user.role, actor_unit=actor_unit(user), action="created",
-                             from_status=None, to_status=S.draft.value, details={}))
-    record(session, actor=user, action="project.created", entity_type="project",
+                             actor_role=user.role, actor_unit=actor_unit(user),
+                             action=A.created.value, from_status=None, to_status=S.draft.value,
+                             details={}))
+    record(session, actor=user, action=f"project.{A.created}", entity_type="project",
            entity_id=project.id, summary=_application_summary(project))
     return get_project(session, user, project.id)
 
 
+def editable(session: Session, user: User, project_id: int) -> Project:
+    """A project ``user`` may edit now (the edit form is shown for it): 403/404/409 otherwise."""
+    project = get_project(session, user, project_id)
+    APPROVAL.check("edit", user, project, doing="修改（提交后申请已冻结）")
+    return project
+
+
 def update_project(session: Session, user: User, project_id: int, data: ProjectIn) -> Project:
     project = get_project(session, user, project_id, lock=True)
-    require_status(project, EDITABLE, "修改（提交后申请已冻结）")
+    APPROVAL.check("edit", user, project, doing="修改（提交后申请已冻结）")
     _validated(data)
     _apply(project, data, user)
-    transition(session, project, user, to=S(project.status), action="updated",
-                details=_application_summary(project))
+    transition(session, project, user, to=project.status, action=A.updated,
+               details=_application_summary(project))
     return project
 
 
 def submit(session: Session, user: User, project_id: int, data: SubmitIn) -> Project:
     project = get_project(session, user, project_id, lock=True)
-    require_status(project, EDITABLE, "提交")
+    APPROVAL.check("submit", user, project, doing="提交")
     if data.commitment_accepted and project.commitment_accepted_at is None:
         project.commitment_version, project.commitment_accepted_at = COMMITMENT_VERSION, clock.now()
     if project.commitment_accepted_at is None:
@@ -297,37 +235,36 @@ def submit(session: Session, user: User, project_id: int, data: SubmitIn) -> Pro
     if not decision.ok:
         raise RuleViolation.from_decision(decision)
     resolved = [r for r in project.material_requests
-                if r.stage == "submission" and r.supplemented_on is None]
+                if r.stage == MaterialStage.submission and r.supplemented_on is None]
     for request in resolved:
         request.supplemented_on, request.supplemented_by_id = clock.today(), user.id
         request.supplement_comment = "已修改并重新提交申请"
     project.submitted_at = clock.now()
     transition(session, project, user, to=S.submitted,
-                action="submitted", details={"commitment_version": project.commitment_version})
+               action=A.submitted, details={"commitment_version": project.commitment_version})
     return project
 
 
 def withdraw(session: Session, user: User, project_id: int, data: WithdrawIn) -> Project:
     project = get_project(session, user, project_id, lock=True)
-    require_status(project, WITHDRAWABLE, "撤回（已作出决定的申请不能撤回）")
+    APPROVAL.check("withdraw", user, project, doing="撤回（已作出决定的申请不能撤回）")
     project.withdrawn_on = clock.today()
-    transition(session, project, user, to=S.withdrawn, action="withdrawn",
-                comment=data.comment.strip() or None)
+    transition(session, project, user, to=S.withdrawn, action=A.withdrawn,
+               comment=data.comment.strip() or None)
     return project
 
 
 def supplement(session: Session, user: User, project_id: int, data: SupplementIn) -> Project:
     """The applicant answers a request for materials: the clock resumes with the days left."""
     project = get_project(session, user, project_id, lock=True)
-    open_request = next((r for r in project.material_requests
-                         if r.stage == "review" and r.supplemented_on is None), None)
-    if project.status != S.awaiting_materials or open_request is None:
-        raise Conflict("当前没有待补充的材料要求，无需补充")
+    APPROVAL.check("supplement", user, project, doing="补充材料（当前没有待补充的材料要求）")
+    open_request = next(r for r in project.material_requests
+                        if r.stage == MaterialStage.review and r.supplemented_on is None)
     open_request.supplemented_on, open_request.supplemented_by_id = clock.today(), user.id
     open_request.supplement_comment = data.comment.strip()
-    transition(session, project, user, to=S(open_request.resume_status or S.in_review),
-                action="supplemented", comment=data.comment.strip(),
-                details={"material_request_id": open_request.id})
+    transition(session, project, user, to=open_request.resume_status or S.in_review,
+               action=A.supplemented, comment=data.comment.strip(),
+               details={"material_request_id": open_request.id})
     return project
 
 
@@ -336,51 +273,52 @@ def supplement(session: Session, user: User, project_id: int, data: SupplementIn
 def accept(session: Session, user: User, project_id: int, data: AcceptIn) -> Project:
     """受理: the 10-working-day clock starts the day after ``on``."""
     project = get_project(session, user, project_id, lock=True)
-    require_status(project, {S.submitted}, "受理")
+    APPROVAL.check("accept", user, project, doing="受理")
     today = clock.today()
     on = data.on or today
     submitted_on = clock.local_date(project.submitted_at) if project.submitted_at else today
     if on > today or on < submitted_on:
         raise InvalidInput(f"受理日期须在提交日期 {submitted_on.isoformat()} 与今天之间", field="on")
     project.accepted_on = on
-    transition(session, project, user, to=S.accepted, action="accepted",
-                details={"accepted_on": on.isoformat()})
+    transition(session, project, user, to=S.accepted, action=A.accepted,
+               details={"accepted_on": on.isoformat()})
     return project
 
 
 def return_for_materials(session: Session, user: User, project_id: int, data: MaterialsIn) -> Project:
     """退回补正: the application is incomplete; the clock has not started."""
     project = get_project(session, user, project_id, lock=True)
-    require_status(project, {S.submitted}, "退回补正")
+    APPROVAL.check("return", user, project, doing="退回补正")
     comment = require_comment(data.comment, "comment", "退回")
-    request = MaterialRequest(project_id=project.id, stage="submission", items=data.items,
-                              comment=comment, requested_on=clock.today(), requested_by_id=user.id)
+    request = MaterialRequest(project_id=project.id, stage=MaterialStage.submission.value,
+                              items=data.items, comment=comment, requested_on=clock.today(),
+                              requested_by_id=user.id)
     session.add(request)
-    transition(session, project, user, to=S.returned, action="returned", comment=comment,
-                details={"items": data.items})
+    transition(session, project, user, to=S.returned, action=A.returned, comment=comment,
+               details={"items": data.items})
     return project
 
 
 def request_materials(session: Session, user: User, project_id: int, data: MaterialsIn) -> Project:
     """补正 during review: the clock is suspended until the applicant supplements."""
     project = get_project(session, user, project_id, lock=True)
-    require_status(project, {S.accepted, S.in_review}, "要求补充材料")
+    APPROVAL.check("request_materials", user, project, doing="要求补充材料")
     comment = require_comment(data.comment, "comment", "要求补充材料")
-    request = MaterialRequest(project_id=project.id, stage="review", items=data.items,
-                              comment=comment, requested_on=clock.today(), requested_by_id=user.id,
-                              resume_status=project.status)
+    request = MaterialRequest(project_id=project.id, stage=MaterialStage.review.value,
+                              items=data.items, comment=comment, requested_on=clock.today(),
+                              requested_by_id=user.id, resume_status=project.status)
     session.add(request)
-    transition(session, project, user, to=S.awaiting_materials, action="materials_requested",
-                comment=comment, details={"items": data.items})
+    transition(session, project, user, to=S.awaiting_materials, action=A.materials_requested,
+               comment=comment, details={"items": data.items})
     return project
 
 
 def dispatch(session: Session, user: User, project_id: int, data: DispatchIn) -> Project:
     """Send the plan to the departments the office chooses (联合审查)."""
     project = get_project(session, user, project_id, lock=True)
-    require_status(project, {S.accepted, S.in_review}, "发送联合审查")
+    APPROVAL.check("dispatch", user, project, doing="发送联合审查")
     wanted = list(dict.fromkeys(data.department_ids))
-    departments = {d.id: d for d in session.scalars(select(Department).where(Department.id.in_(wanted)))}
+    departments = repository.departments_by_id(session, wanted)
     unknown = [i for i in wanted if i not in departments or departments[i].kind != "government"]
     if unknown:
         raise InvalidInput(f"部门编号 {unknown[0]} 不存在或不参与联合审查", field="department_ids")
@@ -391,59 +329,62 @@ def dispatch(session: Session, user: User, project_id: int, data: DispatchIn) ->
     for department_id in new:
         session.add(ReviewDispatch(project_id=project.id, department_id=department_id,
                                    dispatched_on=clock.today(), dispatched_by_id=user.id))
-    transition(session, project, user, to=S.in_review, action="dispatched",
-                details={"departments": [departments[i].name for i in new]})
+    transition(session, project, user, to=S.in_review, action=A.dispatched,
+               details={"departments": [departments[i].name for i in new]})
     return get_project(session, user, project.id)
+
+
+def _not_answered(project: Project) -> Conflict:
+    pending = [d.department.name for d in project.dispatches if d.opinion is None]
+    return Conflict("尚有部门未提交审查意见：" + "、".join(pending) if pending
+                    else "尚未向任何部门发送审查方案")
 
 
 def record_meeting(session: Session, user: User, project_id: int, data: MeetingIn) -> Project:
     """评审会: only after every department the plan was sent to has answered."""
     project = get_project(session, user, project_id, lock=True)
-    require_status(project, {S.in_review}, "记录评审会结论")
-    pending = [d.department.name for d in project.dispatches if d.opinion is None]
-    if not project.dispatches or pending:
-        raise Conflict("尚有部门未提交审查意见：" + "、".join(pending) if pending
-                       else "尚未向任何部门发送审查方案")
+    enforce(APPROVAL, "meeting", user, project, doing="记录评审会结论",
+            refusal=lambda: _not_answered(project))
     today = clock.today()
     held_on = data.held_on or today
     if held_on > today or (project.accepted_on and held_on < project.accepted_on):
         raise InvalidInput("评审会日期须在受理日期与今天之间", field="held_on")
     session.add(ReviewMeeting(project_id=project.id, held_on=held_on, decision=data.decision,
                               minutes=data.minutes.strip(), recorded_by_id=user.id))
-    if data.decision == "pass":
-        transition(session, project, user, to=S.meeting_passed, action="meeting_passed",
-                    comment=data.minutes.strip())
+    if data.decision == MeetingDecision.passed:
+        transition(session, project, user, to=S.meeting_passed, action=A.meeting_passed,
+                   comment=data.minutes.strip())
         return project
     reasons = [{"article": r.article, "message": r.message} for r in data.reasons] + [
         {"article": "第二十四条", "message": f"{d.department.name}审查意见：{d.comment}"}
-        for d in project.dispatches if d.opinion == "reject"]
+        for d in project.dispatches if d.opinion == Opinion.reject]
     if not reasons:
         raise InvalidInput("评审会未通过时须列明理由及依据条款", field="reasons")
     project.decided_on = held_on
-    documents.issue_notice(session, project, stage="meeting", reasons=reasons,
-                           comment=data.minutes.strip(), on=today)
-    transition(session, project, user, to=S.refused, action="meeting_failed",
-                comment=data.minutes.strip(), details={"notice": project.notice.number})
+    issue_notice(session, project, stage=NoticeStage.meeting, reasons=reasons,
+                 comment=data.minutes.strip(), on=today)
+    transition(session, project, user, to=S.refused, action=A.meeting_failed,
+               comment=data.minutes.strip(), details={"notice": project.notice.number})
     return project
 
+
+# ---- the departments ----------------------------------------------------------------------
 
 def record_opinion(session: Session, user: User, project_id: int, data: OpinionIn) -> Project:
     """A department's opinion on the plan sent to it."""
     project = get_project(session, user, project_id, lock=True)
     mine = next((d for d in project.dispatches if d.department_id == user.department_id), None)
-    if mine is None:
+    if mine is None:  # not sent to this department: as if there were no such project
         raise NotFound("未找到该项目")
-    require_status(project, {S.in_review, S.awaiting_materials}, "提交审查意见")
-    if mine.opinion is not None:
-        raise Conflict("本部门已提交审查意见，不能重复提交")
+    APPROVAL.check("opinion", user, project, doing="提交审查意见")
     comment = data.comment.strip()
-    if data.opinion == "reject":
+    if data.opinion == Opinion.reject:
         require_comment(comment, "comment", "不同意")
     mine.opinion, mine.comment = data.opinion, comment or None
     mine.answered_on, mine.answered_by_id = clock.today(), user.id
-    transition(session, project, user, to=S(project.status), action="opinion",
-                comment=comment or None,
-                details={"department": mine.department.name, "opinion": data.opinion})
+    transition(session, project, user, to=project.status, action=A.opinion,
+               comment=comment or None,
+               details={"department": mine.department.name, "opinion": data.opinion})
     return project
 
 
@@ -452,7 +393,7 @@ def record_opinion(session: Session, user: User, project_id: int, data: OpinionI
 def leader_decision(session: Session, user: User, project_id: int, data: LeaderDecisionIn) -> Project:
     """市领导小组: approval issues the certificate in this transaction; refusal, the notice."""
     project = get_project(session, user, project_id, lock=True)
-    require_status(project, {S.meeting_passed}, "审批（须先经评审会通过）")
+    APPROVAL.check("leader", user, project, doing="审批（须先经评审会通过）")
     today = clock.today()
     if data.approve:
         facts = facts_of(project)
@@ -460,14 +401,14 @@ def leader_decision(session: Session, user: User, project_id: int, data: LeaderD
             session, facts, project.id, today)
         if not decision.ok:
             raise RuleViolation.from_decision(decision)
-        documents.issue_certificate(session, project, on=today)
+        issue_certificate(session, project, on=today)
         register_benefits(session, project, today)
         project.decided_on = today
         session.add(LeaderDecision(project_id=project.id, approve=True, comment=data.comment.strip(),
                                    decided_on=today, decided_by_id=user.id))
-        transition(session, project, user, to=S.certified, action="approved",
-                    comment=data.comment.strip() or None,
-                    details={"certificate": project.certificate.number})
+        transition(session, project, user, to=S.certified, action=A.approved,
+                   comment=data.comment.strip() or None,
+                   details={"certificate": project.certificate.number})
         return project
     comment = require_comment(data.comment, "comment", "不予认定")
     reasons = [{"article": r.article, "message": r.message} for r in data.reasons] or [
@@ -475,40 +416,88 @@ def leader_decision(session: Session, user: User, project_id: int, data: LeaderD
     project.decided_on = today
     session.add(LeaderDecision(project_id=project.id, approve=False, comment=comment,
                                decided_on=today, decided_by_id=user.id))
-    documents.issue_notice(session, project, stage="leader", reasons=reasons, comment=comment,
-                           on=today)
-    transition(session, project, user, to=S.refused, action="refused", comment=comment,
-                details={"notice": project.notice.number})
+    issue_notice(session, project, stage=NoticeStage.leader, reasons=reasons, comment=comment,
+                 on=today)
+    transition(session, project, user, to=S.refused, action=A.refused, comment=comment,
+               details={"notice": project.notice.number})
     return project
 
 
 def revoke_certificate(session: Session, user: User, number: str, reason: str, article: str) -> Project:
     """Revoke a certificate (第四十四条, 第四十六条); it then verifies as revoked."""
-    certificate = documents.find_certificate(session, number, lock=True)
+    certificate = repository.certificate_by_number(session, number, lock=True)
     if certificate is None:
         raise NotFound("未找到该认定书")
-    if certificate.status != "valid":
-        raise Conflict("该认定书已撤销")
     project = get_project(session, user, certificate.project_id, lock=True)
+    APPROVAL.check("revoke", user, project, doing="撤销认定书")
     today = clock.today()
-    certificate.status, certificate.revoked_on = "revoked", today
+    certificate.status, certificate.revoked_on = CertificateStatus.revoked.value, today
     certificate.revoked_reason = f"{reason.strip()}（{article}）"
     certificate.revoked_by_id = user.id
-    transition(session, project, user, to=S.revoked, action="revoked",
-                comment=certificate.revoked_reason,
-                details={"certificate": number, "article": article})
+    transition(session, project, user, to=S.revoked, action=A.revoked,
+               comment=certificate.revoked_reason,
+               details={"certificate": number, "article": article})
     return project
 
 
-def dispatch_view(d: ReviewDispatch) -> dict[str, Any]:
-    return {"department_id": d.department_id, "department_name": d.department.name,
-            "dispatched_on": d.dispatched_on, "opinion": d.opinion, "comment": d.comment,
-            "answered_on": d.answered_on}
+# ---- documents: numbering and issuing ---------------------------------------------------------
+
+def next_seq(session: Session, kind: str, year: int) -> int:
+    """The next number of ``kind`` in ``year``, holding the sequence row until commit."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(DocumentSequence).values(kind=kind, year=year, last_seq=0)
+                    .on_conflict_do_nothing())
+    seq = session.execute(update(DocumentSequence)
+                          .where(DocumentSequence.kind == kind, DocumentSequence.year == year)
+                          .values(last_seq=DocumentSequence.last_seq + 1)
+                          .returning(DocumentSequence.last_seq),
+                          execution_options={"synchronize_session": False}).scalar_one()
+    if seq > SEQUENCE_MAX:
+        raise Conflict(f"{year} 年的编号已用尽（最多 {SEQUENCE_MAX} 号）")
+    return seq
 
 
-def event_view(e: ProjectEvent) -> dict[str, Any]:
-    return {"at": e.at, "on": e.on, "action": e.action,
-            "action_label": ACTION_LABELS.get(e.action, e.action), "actor_role": e.actor_role,
-            "actor_unit": e.actor_unit, "from_status": e.from_status, "to_status": e.to_status,
-            "to_status_label": S(e.to_status).label, "comment": e.comment, "details": e.details}
+def issue_certificate(session: Session, project: Project, *, on: date) -> Certificate:
+    if project.certificate is not None:
+        raise Conflict("该项目已出具认定书")
+    seq = next_seq(session, "certificate", on.year)
+    certificate = Certificate(number=f"{on.year}-{seq:04d}", year=on.year, seq=seq,
+                              project_id=project.id, issued_on=on,
+                              status=CertificateStatus.valid.value,
+                              content=certificate_content(project, on))
+    session.add(certificate)
+    session.flush()
+    project.certificate = certificate
+    return certificate
 
+
+def issue_notice(session: Session, project: Project, *, stage: str, reasons: list[dict[str, str]],
+                 comment: str, on: date) -> NonconformityNotice:
+    seq = next_seq(session, "notice", on.year)
+    notice = NonconformityNotice(number=f"景保租不符〔{on.year}〕{seq}号", year=on.year, seq=seq,
+                                 project_id=project.id, issued_on=on, stage=str(stage),
+                                 reasons=reasons, comment=comment)
+    session.add(notice)
+    session.flush()
+    project.notice = notice
+    return notice
+
+
+# ---- the benefits register (第十四–十六条) -------------------------------------------------------
+
+def register_benefits(session: Session, project: Project, on: date) -> None:
+    """Record the benefits the certificate unlocks, in force from its issue date."""
+    for benefit in benefits(facts_of(project), on):
+        if benefit.applies:
+            session.add(ProjectBenefit(project_id=project.id, code=benefit.code,
+                                       title=benefit.title, article=benefit.article, since=on))
+
+
+def end_benefits(session: Session, project: Project, on: date, reason: BenefitEnd) -> list[str]:
+    """End every active benefit (``reason``: exit when approved, cancelled otherwise)."""
+    ended = []
+    for benefit in repository.active_benefits(session, project.id):
+        benefit.ended_on, benefit.end_reason = on, reason.value
+        ended.append(benefit.code)
+    return ended

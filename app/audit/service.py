@@ -1,4 +1,4 @@
-"""Writing, querying and verifying the audit chain."""
+"""Writing and verifying the audit chain (auditors read it through ``app.oversight``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
@@ -91,35 +91,6 @@ def record(session: Session, *, actor: Actor, action: str, entity_type: str,
                     .values(last_hash=event.hash),
                     execution_options={"synchronize_session": False})
     return event
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    entity_type: str | None = None
-    entity_id: str | None = None
-    action: str | None = None
-    actor: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-def events_page(session: Session, flt: EventFilter, *, cursor: int | None, limit: int,
-                descending: bool = True) -> list[AuditEvent]:
-    """One keyset page: events after ``cursor`` (an event id) in the requested order."""
-    stmt: Select[tuple[AuditEvent]] = select(AuditEvent)
-    for column, value in ((AuditEvent.entity_type, flt.entity_type),
-                          (AuditEvent.entity_id, flt.entity_id),
-                          (AuditEvent.action, flt.action), (AuditEvent.actor, flt.actor)):
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if flt.since is not None:
-        stmt = stmt.where(AuditEvent.occurred_at >= flt.since)
-    if flt.until is not None:
-        stmt = stmt.where(AuditEvent.occurred_at < flt.until)
-    if cursor is not None:
-        stmt = stmt.where(AuditEvent.id < cursor if descending else AuditEvent.id > cursor)
-    order = AuditEvent.id.desc() if descending else AuditEvent.id.asc()
-    return list(session.scalars(stmt.order_by(order).limit(limit)))
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import Path, Query
 
 from app.accounts.deps import SessionDep, require
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.calendar import service
 from app.calendar.schemas import WorkingDaysRead, YearPut, YearRead
+from app.calendar.views import year_view
 from app.core.errors import problem_responses
 from app.core.routing import api_router
 from rules.calendar import YearCalendar
@@ -21,9 +22,7 @@ YearPath = Annotated[int, Path(ge=1949, le=2200, description="年份")]
 
 
 def _read(cal: YearCalendar) -> YearRead:
-    return YearRead(year=cal.year, source=cal.source, notice=cal.notice,
-                    holidays=sorted(cal.holidays), makeup_workdays=sorted(cal.makeup_workdays),
-                    working_days=len(cal.working_ordinals))
+    return YearRead.model_validate(year_view(cal))
 
 
 @router.get("/add-working-days", response_model=WorkingDaysRead, responses=problem_responses(422))

@@ -10,11 +10,12 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit.service import record
+from app.calendar import repository
+from app.calendar.enums import YearSource
 from app.calendar.models import CalendarYear
 from app.calendar.schemas import YearPut
 from app.core.clock import now
@@ -28,7 +29,7 @@ _cache: tuple[object, WorkCalendar, float] | None = None
 def _to_year(row: CalendarYear) -> YearCalendar:
     return YearCalendar(row.year, frozenset(map(date.fromisoformat, row.holidays)),
                         frozenset(map(date.fromisoformat, row.makeup_workdays)),
-                        source="admin", notice=row.notice)
+                        source=YearSource.admin.value, notice=row.notice)
 
 
 def work_calendar(session: Session) -> WorkCalendar:
@@ -41,14 +42,13 @@ def work_calendar(session: Session) -> WorkCalendar:
     now_s = time.monotonic()
     if _cache is not None and now_s - _cache[2] < get_settings().calendar_recheck_seconds:
         return _cache[1]
-    version = tuple(session.execute(
-        select(func.count(CalendarYear.year), func.max(CalendarYear.updated_at))).one())
+    version = repository.version(session)
     if _cache is not None and _cache[0] == version:
         _cache = (version, _cache[1], now_s)
         return _cache[1]
     years = dict(builtin_years())
     if version[0]:
-        for row in session.scalars(select(CalendarYear)):
+        for row in repository.entered_years(session):
             years[row.year] = _to_year(row)
     calendar = WorkCalendar(years.values())
     _cache = (version, calendar, now_s)

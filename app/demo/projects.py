@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.accounts.service import find_department
+from app.accounts.repository import find_department
 from app.approval import service
 from app.approval.schemas import (
     AcceptIn,
@@ -23,8 +23,7 @@ from app.approval.schemas import (
     SubmitIn,
 )
 from app.core import clock
-from app.operation import rents, subsidies, units
-from app.operation import transfers as operation
+from app.operation import service as operation
 from app.operation.schemas import (
     AppraisalIn,
     OperationIn,
@@ -67,7 +66,7 @@ def _operate(session: Session, project_id: int, dev: User, office: User, zhujian
              fagai: User) -> None:
     """Carry a certified project through listing, rent filing, operation and its subsidy."""
     today = clock.today()
-    units.record_completion(session, dev, project_id, today - timedelta(days=10))
+    operation.record_completion(session, dev, project_id, today - timedelta(days=10))
     layout = [("一室户", "36.00", 160), ("一室一厅", "52.00", 60), ("两室一厅", "78.00", 16)]
     batch = []
     for unit_type, area, count in layout:
@@ -77,19 +76,20 @@ def _operate(session: Session, project_id: int, dev: User, office: User, zhujian
                                 number=f"{n % 80 // 8 + 2}{n % 8 + 1:02d}",
                                 building_area_m2=Decimal(area), kind="residential",
                                 unit_type=unit_type))
-    units.register_units(session, dev, project_id, batch)
-    units.submit_listing(session, dev, project_id)
-    units.verify_listing(session, zhujian, project_id)
-    appraisal = rents.record_appraisal(session, zhujian, project_id, AppraisalIn(
+    operation.register_units(session, dev, project_id, batch)
+    operation.submit_listing(session, dev, project_id)
+    operation.verify_listing(session, zhujian, project_id)
+    appraisal = operation.record_appraisal(session, zhujian, project_id, AppraisalIn(
         appraiser="江西赣信房地产土地资产评估有限公司", report_no="赣信评字〔2026〕第0317号",
         appraised_on=today - timedelta(days=5), market_rent_per_m2=Decimal("28.00")))
-    standard = rents.propose(session, dev, project_id, RentStandardIn(
+    standard = operation.propose_rent_standard(session, dev, project_id, RentStandardIn(
         appraisal_id=appraisal.id, rates=[RateIn(rate_per_m2=Decimal("25.00"))]))
-    rents.file(session, fagai, standard.id, RentFilingIn(filing_no="景发改价备〔2026〕12号"))
+    operation.file_rent_standard(session, fagai, standard.id,
+                                 RentFilingIn(filing_no="景发改价备〔2026〕12号"))
     operation.start_operation(session, dev, project_id, OperationIn(started_on=today))
-    subsidy = subsidies.grant(session, office, project_id, SubsidyIn(
+    subsidy = operation.grant_subsidy(session, office, project_id, SubsidyIn(
         amount_yuan=Decimal("2360000.00"), source="中央补助资金", document_no="景保租办〔2026〕8号"))
-    subsidies.pay(session, office, subsidy.id, SubsidyPayIn())
+    operation.pay_subsidy(session, office, subsidy.id, SubsidyPayIn())
 
 
 def seed_projects(session: Session, users: Callable[[str], User]) -> None:

@@ -8,13 +8,13 @@ from fastapi import File, Query, UploadFile, status
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, SessionDep, require
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.core.db import run_sync
 from app.core.errors import problem_responses
 from app.core.paging import PageParams
 from app.core.routing import api_router, read_upload
-from app.leases import flows, service
+from app.leases import flows, repository, service, views
 from app.leases.schemas import (
     ExtensionDecisionIn,
     ExtensionRequestIn,
@@ -29,8 +29,9 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
-from app.tenants import applications, registry
+from app.tenants import views as tenant_views
 from app.tenants.api import MAX_CSV_BYTES
+from app.tenants.enums import RegistryKind
 from app.tenants.schemas import ApplicationIn, ApplicationRead, CreditEntry, FundCheckRead, ImportRead
 
 router = api_router(tags=["租赁合同"])
@@ -40,35 +41,32 @@ READ = problem_responses(401, 404)
 LIST = problem_responses(401, 404, 422)
 
 
-def _view(session: SessionDep, lease: Any) -> dict[str, Any]:
-    return service.lease_views(session, [lease])[0]
-
-
 @router.post("/leases", response_model=LeaseRead, status_code=status.HTTP_201_CREATED,
              responses=WRITE)
 def create_lease(session: SessionDep, data: LeaseIn,
                  user: User = require(Role.developer)) -> dict[str, Any]:
     """The operator signs: term 6–60 months, rent ≤ area × filed standard, no other fees,
     prepaid rent below the whole term and within 3 months; no overlap on the unit or person."""
-    return _view(session, service.create(session, user, data))
+    return views.lease_view(session, user, service.create(session, user, data))
 
 
 @router.get("/leases", response_model=list[LeaseRead], responses=problem_responses(401, 422))
 def list_leases(session: SessionDep, user: CurrentUser, page: PageParams) -> list[dict[str, Any]]:
     """The leases the caller may see, newest first (paged by id)."""
-    return page.respond(service.leases_page(session, user, cursor=page.cursor, limit=page.limit))
+    return page.respond(views.leases_page(session, user, repository.leases(
+        session, user, cursor=page.cursor, limit=page.limit)))
 
 
 @router.get("/leases/{lease_id}", response_model=LeaseRead, responses=READ)
 def get_lease(session: SessionDep, user: CurrentUser, lease_id: int) -> dict[str, Any]:
-    return _view(session, service.get(session, user, lease_id))
+    return views.lease_view(session, user, repository.get(session, user, lease_id))
 
 
 @public.get("/leases/{number}/verify", response_model=LeaseVerifyRead,
             responses=problem_responses(404))
 def verify_lease(session: SessionDep, number: str) -> dict[str, Any]:
     """第二十三条: the electronic lease's validity, unit, term and a masked tenant name."""
-    return service.verify_public(session, number)
+    return views.verify_view(session, repository.by_number(session, number))
 
 
 @router.post("/leases/{lease_id}/renew", response_model=LeaseRead, status_code=status.HTTP_201_CREATED,
@@ -76,27 +74,27 @@ def verify_lease(session: SessionDep, number: str) -> dict[str, Any]:
 def renew(session: SessionDep, lease_id: int, data: RenewIn,
           user: User = require(Role.developer)) -> dict[str, Any]:
     """第三十五条: renewal at term end after a fresh eligibility check."""
-    return _view(session, service.renew(session, user, lease_id, data))
+    return views.lease_view(session, user, service.renew(session, user, lease_id, data))
 
 
 @router.post("/leases/{lease_id}/home-acquired", response_model=LeaseRead, responses=WRITE)
 def home_acquired(session: SessionDep, lease_id: int, data: HomeAcquiredIn,
                   user: User = require(Role.tenant, Role.office)) -> dict[str, Any]:
     """第三十八条: a 12-month transition at market rent, then the lease ends."""
-    return _view(session, service.home_acquired(session, user, lease_id, data))
+    return views.lease_view(session, user, service.home_acquired(session, user, lease_id, data))
 
 
 @router.post("/leases/{lease_id}/transition-extension", response_model=LeaseRead, responses=WRITE)
 def request_extension(session: SessionDep, lease_id: int, data: ExtensionRequestIn,
                       user: User = require(Role.tenant)) -> dict[str, Any]:
-    return _view(session, service.request_extension(session, user, lease_id, data))
+    return views.lease_view(session, user, service.request_extension(session, user, lease_id, data))
 
 
 @router.post("/leases/{lease_id}/transition-extension/decision", response_model=LeaseRead,
              responses=WRITE)
 def decide_extension(session: SessionDep, lease_id: int, data: ExtensionDecisionIn,
                      user: User = require(Role.developer)) -> dict[str, Any]:
-    return _view(session, service.decide_extension(session, user, lease_id, data))
+    return views.lease_view(session, user, service.decide_extension(session, user, lease_id, data))
 
 
 @router.post("/leases/{lease_id}/occupants", response_model=list[OccupantRead],
@@ -106,8 +104,9 @@ def add_occupant(session: SessionDep, lease_id: int, data: OccupantIn, page: Pag
     """整体配租: the employer places an eligible member of staff (第三十一条). Answers the
     occupants' first page, as ``GET`` does."""
     occupant = service.add_occupant(session, user, lease_id, data)
-    return page.respond(service.occupants(session, service.get(session, user, occupant.lease_id),
-                                          cursor=page.cursor, limit=page.limit))
+    return page.respond(views.occupants_page(repository.occupants(
+        session, repository.get(session, user, occupant.lease_id), cursor=page.cursor,
+        limit=page.limit)))
 
 
 @router.post("/leases/{lease_id}/occupants/{occupant_id}/move-out", response_model=list[OccupantRead],
@@ -115,8 +114,8 @@ def add_occupant(session: SessionDep, lease_id: int, data: OccupantIn, page: Pag
 def move_out(session: SessionDep, lease_id: int, occupant_id: int, page: PageParams,
              user: User = require(Role.employer)) -> list[dict[str, Any]]:
     service.move_out(session, user, lease_id, occupant_id)
-    return page.respond(service.occupants(session, service.get(session, user, lease_id),
-                                          cursor=page.cursor, limit=page.limit))
+    return page.respond(views.occupants_page(repository.occupants(
+        session, repository.get(session, user, lease_id), cursor=page.cursor, limit=page.limit)))
 
 
 @router.get("/leases/{lease_id}/occupants", response_model=list[OccupantRead],
@@ -124,8 +123,8 @@ def move_out(session: SessionDep, lease_id: int, occupant_id: int, page: PagePar
 def list_occupants(session: SessionDep, user: CurrentUser, lease_id: int,
                    page: PageParams) -> list[dict[str, Any]]:
     """The people placed under the lease, history kept, in order of placement (paged by id)."""
-    return page.respond(service.occupants(session, service.get(session, user, lease_id),
-                                          cursor=page.cursor, limit=page.limit))
+    return page.respond(views.occupants_page(repository.occupants(
+        session, repository.get(session, user, lease_id), cursor=page.cursor, limit=page.limit)))
 
 
 @router.post("/leases/{lease_id}/violations", response_model=CreditEntry,
@@ -135,7 +134,7 @@ def record_violation(session: SessionDep, lease_id: int, data: ViolationIn,
     """第四十条: sale, lending, subletting, idle, change of use, structural change — with a
     rectification deadline."""
     violation = service.record_violation(session, user, lease_id, data)
-    return service.credit_entry(session, violation.id)
+    return views.credit_entry(repository.credit_row(session, violation.id))
 
 
 @router.post("/projects/{project_id}/violations", response_model=CreditEntry,
@@ -144,21 +143,21 @@ def record_operator_violation(session: SessionDep, project_id: int, data: Operat
                               user: User = require(Role.office)) -> dict[str, Any]:
     """第四十六条: an operator's violation, kept on its credit record (第四十一条)."""
     violation = service.record_operator_violation(session, user, project_id, data)
-    return service.credit_entry(session, violation.id)
+    return views.credit_entry(repository.credit_row(session, violation.id))
 
 
 @router.post("/violations/{violation_id}/rectified", response_model=CreditEntry, responses=WRITE)
 def rectified(session: SessionDep, violation_id: int,
               user: User = require(Role.developer, Role.office)) -> dict[str, Any]:
     violation = service.rectified(session, user, violation_id)
-    return service.credit_entry(session, violation.id)
+    return views.credit_entry(repository.credit_row(session, violation.id))
 
 
 @router.post("/leases/{lease_id}/terminate", response_model=LeaseRead, responses=WRITE)
 def terminate(session: SessionDep, lease_id: int, data: TerminateIn,
               user: User = require(Role.developer, Role.office)) -> dict[str, Any]:
     """第四十条: the tenant refused to rectify — the lease ends and the unit is recovered."""
-    return _view(session, service.terminate(session, user, lease_id, data))
+    return views.lease_view(session, user, service.terminate(session, user, lease_id, data))
 
 
 # ---- steps that span tenants and leases (app.leases.flows) --------------------------------
@@ -169,7 +168,7 @@ def apply(session: SessionDep, data: ApplicationIn,
           user: User = require(Role.tenant, Role.office)) -> dict[str, Any]:
     """Apply online (tenant) or at the window (office, recorded as 受理经办人员); returns the
     eligibility decision of 第三十二条 with each condition, its evidence and article."""
-    return applications.application_view(session, flows.apply(session, user, data))
+    return tenant_views.application_view(session, user, flows.apply(session, user, data))
 
 
 @router.get("/tenants/me/housing-fund-eligibility", response_model=FundCheckRead,
@@ -182,8 +181,8 @@ def housing_fund(
     user: User = require(Role.tenant),
 ) -> dict[str, Any]:
     """第二十二条: may this tenant withdraw housing-fund money to pay the rent?"""
-    return flows.housing_fund_check(session, user, contribution_months, continuous,
-                                    spouse_owns_home)
+    return tenant_views.fund_check_view(flows.housing_fund_check(
+        session, user, contribution_months, continuous, spouse_owns_home))
 
 
 @router.get("/tenants/{tenant_id}/credit", response_model=list[CreditEntry], responses=LIST,
@@ -192,8 +191,8 @@ def tenant_credit(session: SessionDep, user: CurrentUser, tenant_id: int,
                   page: PageParams) -> list[dict[str, Any]]:
     """第四十一条: the tenant's credit record (the tenant, the office, auditors), oldest first
     (paged by id)."""
-    return page.respond(service.tenant_credit(session, user, tenant_id, cursor=page.cursor,
-                                              limit=page.limit))
+    return page.respond(views.credit_page(repository.tenant_credit(
+        session, user, tenant_id, cursor=page.cursor, limit=page.limit)))
 
 
 @router.get("/organizations/{organization_id}/credit", response_model=list[CreditEntry],
@@ -201,8 +200,8 @@ def tenant_credit(session: SessionDep, user: CurrentUser, tenant_id: int,
 def organization_credit(session: SessionDep, user: CurrentUser, organization_id: int,
                         page: PageParams) -> list[dict[str, Any]]:
     """第四十一条: an operator's or employer's credit record, oldest first (paged by id)."""
-    return page.respond(service.organization_credit(session, user, organization_id,
-                                                    cursor=page.cursor, limit=page.limit))
+    return page.respond(views.credit_page(repository.organization_credit(
+        session, user, organization_id, cursor=page.cursor, limit=page.limit)))
 
 
 @router.post("/registry/properties", response_model=ImportRead, status_code=status.HTTP_201_CREATED,
@@ -217,6 +216,6 @@ async def import_properties(session: SessionDep, file: Annotated[UploadFile, Fil
 
 def _import_properties(session: Session, user: User, filename: str | None,
                        content: bytes) -> dict[str, Any]:
-    batch, started = flows.import_registry(session, user, "properties",
+    batch, started = flows.import_registry(session, user, RegistryKind.properties,
                                            filename or "properties.csv", content)
-    return registry.import_view(batch, started)
+    return tenant_views.import_view(batch, started)

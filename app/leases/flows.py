@@ -21,10 +21,12 @@ from app.audit.service import Actor
 from app.core import clock
 from app.leases import repository, service
 from app.tenants import applications, registry
-from app.tenants import service as tenants
+from app.tenants import repository as tenants_repo
+from app.tenants.enums import RegistryKind
 from app.tenants.models import RegistryImport, TenantApplication
 from app.tenants.schemas import ApplicationIn
 from rules.art22_housing_fund import housing_fund_eligibility
+from rules.decision import Decision
 
 
 def apply(session: Session, user: User, data: ApplicationIn) -> TenantApplication:
@@ -34,23 +36,21 @@ def apply(session: Session, user: User, data: ApplicationIn) -> TenantApplicatio
 
 
 def housing_fund_check(session: Session, user: User, months: int, continuous: bool,
-                       spouse_owns_home: bool) -> dict[str, Any]:
+                       spouse_owns_home: bool) -> Decision:
     """第二十二条: may this tenant withdraw housing-fund money to pay the rent?"""
     today = clock.today()
-    properties, _ = tenants.registry_facts(session, user)
+    properties, _ = tenants_repo.registry_facts(session, user)
     owns = any(p.acquired_on is None or p.acquired_on <= today for p in properties)
-    decision = housing_fund_eligibility(months, continuous, owns, spouse_owns_home,
-                                        repository.has_active_lease(session, user.id), today)
-    return {"eligible": decision.ok, "findings": [f.as_dict() for f in decision.findings]}
+    return housing_fund_eligibility(months, continuous, owns, spouse_owns_home,
+                                    repository.has_active_lease(session, user.id), today)
 
 
 def import_registry(session: Session, actor: Actor, kind: str, filename: str, content: bytes,
                     rows: list[Any] | None = None) -> tuple[RegistryImport, int]:
     """Store a registry file (all rows or none; ``rows`` if already parsed) and, for a
     property import, start the transitions it calls for: the batch and how many started."""
-    parse = registry.parse_properties if kind == "properties" else registry.parse_public_rental
     batch = registry.store(session, kind=kind, filename=filename, content=content,
-                           rows=parse(content) if rows is None else rows, actor=actor)
+                           rows=registry.parser(kind)(content) if rows is None else rows, actor=actor)
     started = (service.transitions_from_registry(session, actor, batch.id)
-               if kind == "properties" else 0)
+               if kind == RegistryKind.properties else 0)
     return batch, started

@@ -7,23 +7,31 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, false, or_, select, text, true
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.core.clock import now
 from app.core.db import Base
+from app.leases.enums import ACTIVE as ACTIVE  # the running states; app.oversight reads them here
+from app.leases.enums import LeaseStatus, ViolationStatus
 
 MONEY = Numeric(12, 2)
-ACTIVE = ("active", "in_transition")
+
+
+def plain(value: str | None) -> str | None:
+    """A member of a :mod:`enums` class, kept on the object as its plain stored value: the
+    same type whether the object was loaded or just changed."""
+    return None if value is None else str(value)
 
 
 class Lease(Base):
     """One lease of one unit, to a person or (整体配租) to an employer.
 
-    ``status``: active → in_transition (the tenant acquired a home, 第三十八条) → ended;
-    active → terminated (violation not rectified, 第四十条) or ended (term over, renewed).
+    ``status`` (:class:`~app.leases.enums.LeaseStatus`): active → in_transition (the tenant
+    acquired a home, 第三十八条) → ended; active → renewed (第三十五条); running → terminated
+    (a violation not rectified, 第四十条). Who takes which step: ``app.leases.workflows.LEASE``.
     ``ends_on`` is the day the lease actually ends: the term's end, or earlier when a
     transition or a termination ends it; no two leases of a unit overlap in time.
     """
@@ -47,7 +55,7 @@ class Lease(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)
-    kind: Mapped[str] = mapped_column(String(10))  # "individual" | "employer"
+    kind: Mapped[str] = mapped_column(String(10))  # LeaseKind
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
     operator_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
@@ -68,7 +76,7 @@ class Lease(Base):
     building_area_m2: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     prepaid_rent: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     deposit: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
-    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=LeaseStatus.active.value, index=True)
     signed_on: Mapped[date]
     signed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     # 第三十八条 transition after the tenant acquired a home in the central area
@@ -78,9 +86,13 @@ class Lease(Base):
     transition_monthly_rent: Mapped[Decimal | None] = mapped_column(MONEY)
     extension_requested_to: Mapped[date | None]
     extension_reason: Mapped[str | None] = mapped_column(Text)
-    extension_status: Mapped[str | None] = mapped_column(String(10))  # requested|approved|refused
+    extension_status: Mapped[str | None] = mapped_column(String(10))  # ExtensionStatus
     ended_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+    @validates("status", "kind", "extension_status")
+    def _plain(self, _: str, value: str | None) -> str | None:
+        return plain(value)
 
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:
@@ -117,15 +129,19 @@ class Violation(Base):
     __tablename__ = "violation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    party: Mapped[str] = mapped_column(String(10))  # "tenant" | "operator"
+    party: Mapped[str] = mapped_column(String(10))  # ViolationParty
     lease_id: Mapped[int | None] = mapped_column(ForeignKey("lease.id"), index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(24))  # ViolationKind | OperatorViolationKind
     description: Mapped[str] = mapped_column(Text)
     recorded_on: Mapped[date]
     rectify_by: Mapped[date]
-    status: Mapped[str] = mapped_column(String(12), default="open")  # open|rectified|terminated
+    status: Mapped[str] = mapped_column(String(12), default=ViolationStatus.open.value)
     resolved_on: Mapped[date | None]
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+    @validates("status", "party", "kind")
+    def _plain(self, _: str, value: str | None) -> str | None:
+        return plain(value)

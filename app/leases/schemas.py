@@ -109,6 +109,8 @@ class LeaseRead(BaseModel):
     transition_monthly_rent: Decimal | None
     extension_requested_to: date | None
     extension_status: str | None
+    allowed_actions: list[str] = Field(
+        description="当前用户现在可对该合同办理的操作（见 app.leases.workflows.LEASE）")
 
 
 class LeaseVerifyRead(BaseModel):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.approval.models import MONEY
 from app.core.clock import now
 from app.core.db import Base
+from app.operation.enums import ExitRequestStatus, RentStandardStatus, UnitStatus
 
 
 class Unit(Base):
@@ -29,8 +30,8 @@ class Unit(Base):
     building_area_m2: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     kind: Mapped[str] = mapped_column(String(16))
     unit_type: Mapped[str | None] = mapped_column(String(50))
-    # registered → published (listing verified) → leased; withdrawn when the project exits
-    status: Mapped[str] = mapped_column(String(16), default="registered")
+    # UnitStatus: registered → published (listing verified) → leased; withdrawn when the project exits
+    status: Mapped[str] = mapped_column(String(16), default=UnitStatus.registered.value)
     verification_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     published_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
@@ -61,7 +62,7 @@ class RentStandard(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     appraisal_id: Mapped[int] = mapped_column(ForeignKey("appraisal.id"))
     rates: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{unit_type|None, rate_per_m2}]
-    status: Mapped[str] = mapped_column(String(12), default="proposed")  # proposed|filed|superseded
+    status: Mapped[str] = mapped_column(String(12), default=RentStandardStatus.proposed.value)
     proposed_on: Mapped[date]
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     filing_no: Mapped[str | None] = mapped_column(String(100))
@@ -99,7 +100,7 @@ class OperatorTransfer(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     from_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     to_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    reason: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(20))  # TransferReason
     document_no: Mapped[str] = mapped_column(String(100))
     transferred_on: Mapped[date]
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -117,7 +118,7 @@ class ExitRequest(Base):
     notice_from: Mapped[date]
     notice_to: Mapped[date]
     objections: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|approved|refused
+    status: Mapped[str] = mapped_column(String(12), default=ExitRequestStatus.pending.value)
     decided_on: Mapped[date | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decision_comment: Mapped[str | None] = mapped_column(Text)

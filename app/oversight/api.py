@@ -1,4 +1,5 @@
-"""Routes for auditors: the event trail and its verification."""
+"""Routes for auditors: the event trail and its verification, the lease search and exports,
+the dashboard."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ from fastapi.responses import StreamingResponse
 from pydantic_core import to_json
 
 from app.accounts.deps import ReadSessionDep, SessionDep, require
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
-from app.audit import service
+from app.audit import service as audit
 from app.core.db import reads_only
 from app.core.errors import InvalidInput, problem_responses
 from app.core.routing import api_router
-from app.oversight import dashboard, exports
-from app.oversight import leases as lease_search
+from app.oversight import dashboard, exports, repository, search
 from app.oversight.exports import XLSX_TYPE
+from app.oversight.repository import EventFilter, LeaseFilter
 from app.oversight.schemas import (
     AuditEventPage,
     AuditLeasePage,
@@ -34,7 +35,6 @@ router = api_router(prefix="/audit", tags=["审计"])
 dashboard_router = api_router(tags=["审计"])
 AUDIT_READERS = (Role.auditor, Role.admin)
 DASHBOARD_READERS = (Role.auditor, Role.admin, Role.office, Role.leader)
-
 
 
 @router.get("/events", response_model=AuditEventPage, responses=problem_responses(401, 403, 422))
@@ -52,9 +52,9 @@ def list_events(
     order: Literal["asc", "desc"] = "desc",
 ) -> AuditEventPage:
     """Keyset-paginated events, newest first by default; pass ``next_cursor`` back for more."""
-    flt = service.EventFilter(entity_type, entity_id, action, actor, since, until)
-    items = service.events_page(session, flt, cursor=cursor, limit=limit,
-                                descending=order == "desc")
+    flt = EventFilter(entity_type, entity_id, action, actor, since, until)
+    items = repository.events_page(session, flt, cursor=cursor, limit=limit,
+                                   descending=order == "desc")
     next_cursor = items[-1].id if len(items) == limit else None
     return AuditEventPage.model_validate({"items": items, "next_cursor": next_cursor})
 
@@ -62,14 +62,13 @@ def list_events(
 @router.get("/verify", response_model=VerificationRead, responses=problem_responses(401, 403))
 def verify_chain(session: ReadSessionDep, _: User = require(*AUDIT_READERS)) -> VerificationRead:
     """Recompute the whole chain; ``ok`` or the first broken event and why."""
-    return VerificationRead(**asdict(service.verify(session)))
+    return VerificationRead(**asdict(audit.verify(session)))
 
 
 # ---- leases: search and exports (issue 6) ---------------------------------------------------
 
-def _filter(data: LeaseFilterIn, id_number: str | None = None) -> lease_search.LeaseFilter:
-    return lease_search.LeaseFilter.of(data.model_dump(include=set(LeaseFilterIn.model_fields)),
-                                       id_number)
+def _filter(data: LeaseFilterIn, id_number: str | None = None) -> LeaseFilter:
+    return LeaseFilter.of(data.model_dump(include=set(LeaseFilterIn.model_fields)), id_number)
 
 
 @router.get("/leases", response_model=AuditLeasePage, responses=problem_responses(401, 403, 422))
@@ -79,8 +78,7 @@ def search_leases(session: ReadSessionDep, filters: Annotated[LeaseFilterIn, Que
                   cursor: Annotated[str | None, Query(max_length=400)] = None,
                   limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
     """Any lease, filtered; keyset pages (pass ``next_cursor`` back), by start date or rent."""
-    return _page(lease_search.search(session, _filter(filters), sort=sort, cursor=cursor,
-                                     limit=limit))
+    return _page(search.search(session, _filter(filters), sort=sort, cursor=cursor, limit=limit))
 
 
 @router.post("/leases/search", response_model=AuditLeasePage,
@@ -90,9 +88,9 @@ def search_leases_by_body(session: ReadSessionDep, write: SessionDep, data: Leas
     """The same search with the filters in the body: the way to search by 身份证 number (each
     such search is an audit event, ``audit.leases_searched_by_person``)."""
     flt = _filter(data, data.tenant_id_number)
-    page = lease_search.search(session, flt, sort=data.sort, cursor=data.cursor, limit=data.limit)
+    page = search.search(session, flt, sort=data.sort, cursor=data.cursor, limit=data.limit)
     if flt.tenant_id_number:
-        lease_search.record_person_search(write, user, flt, len(page["items"]))
+        search.record_person_search(write, user, flt, len(page["items"]))
     return _page(page)
 
 

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.approval import review
-from app.approval.models import Project
-from app.approval.status import IN_OPERATION, ProjectStatus
+from app.approval.enums import ProjectStatus
 from app.core import clock
-from app.leases.models import ACTIVE, Lease
-from app.operation import exits
-from app.operation.models import Appraisal, Unit
-from app.operation.units import late_listings
-from rules.art36_37_rent import oldest_valid_appraisal
+from app.operation.repository import late_listings
+from app.operation.views import overdue_exits
+from app.oversight import repository
 
 # Rent as a share of its cap (area × filed standard): upper bounds of the buckets.
 RENT_BUCKETS = (("≤70%", 0.70), ("70–80%", 0.80), ("80–90%", 0.90), ("90–95%", 0.95),
@@ -25,23 +21,14 @@ RENT_BUCKETS = (("≤70%", 0.70), ("70–80%", 0.80), ("80–90%", 0.90), ("90�
 
 def stats(session: Session, viewer: Any) -> dict[str, Any]:
     today = clock.today()
-    by_status = dict(session.execute(select(Project.status, func.count()).group_by(Project.status)).all())
-    unit_counts = dict(session.execute(select(Unit.status, func.count()).group_by(Unit.status)).all())
+    by_status = repository.projects_by_status(session)
+    unit_counts = repository.units_by_status(session)
     published, leased = unit_counts.get("published", 0), unit_counts.get("leased", 0)
 
-    share = Lease.monthly_rent / (Lease.building_area_m2 * Lease.rate_per_m2)
-    bucket = case(*[(share <= bound, label) for label, bound in RENT_BUCKETS if bound is not None],
-                  else_=RENT_BUCKETS[-1][0])
-    counts = dict(session.execute(select(bucket, func.count()).where(Lease.status.in_(ACTIVE))
-                                  .group_by(bucket)).all())
+    counts = repository.active_leases_by_rent_share(session, RENT_BUCKETS)
     rent_to_cap = [{"bucket": label, "leases": counts.get(label, 0)} for label, _ in RENT_BUCKETS]
 
-    latest = (select(Appraisal.project_id, func.max(Appraisal.appraised_on).label("on"))
-              .group_by(Appraisal.project_id).subquery())
-    reappraisals = session.scalar(
-        select(func.count(Project.id)).outerjoin(latest, latest.c.project_id == Project.id)
-        .where(Project.status.in_([s.value for s in IN_OPERATION]),
-               (latest.c.on.is_(None)) | (latest.c.on < oldest_valid_appraisal(today)))) or 0
+    reappraisals = repository.reappraisals_due(session, today)
     listings = late_listings(session, viewer)
     review_stats = review.stats(session)
     return {
@@ -52,6 +39,6 @@ def stats(session: Session, viewer: Any) -> dict[str, Any]:
                   "occupancy": round(leased / (published + leased), 4) if published + leased else None},
         "rent_to_cap": rent_to_cap,
         "overdue": {"reviews": review_stats["open_overdue"], "listings": listings,
-                    "exit_decisions": exits.overdue_pending(session),
+                    "exit_decisions": overdue_exits(session),
                     "reappraisals": reappraisals},
     }

@@ -36,18 +36,19 @@ from app.audit import service
 from app.core import clock
 from app.core.db import await_session, offload, own_session, run_sync
 from app.core.errors import InvalidInput, ServiceBusy
-from app.oversight import leases as lease_search
+from app.oversight import repository, views
+from app.oversight.repository import LeaseFilter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_ROWS = 100_000  # a workbook is built whole before it is sent; larger slices: CSV
 CSV_CHUNK_ROWS = 1000
 
 
-def export_response(session: Session, user: User, flt: lease_search.LeaseFilter, sort: Any,
+def export_response(session: Session, user: User, flt: LeaseFilter, sort: Any,
                     fmt: str, full_id_numbers: bool = False, reason: str | None = None) -> Any:
     """The download (called from a request's greenlet; ``session`` reads)."""
     stamp = clock.today().isoformat()
-    expected = lease_search.count(session, flt)
+    expected = repository.count(session, flt)
     summary = {"format": fmt, "filters": flt.summary(), "rows": expected,
                "full_id_numbers": full_id_numbers, "reason": reason}
     if fmt == "xlsx":
@@ -79,11 +80,11 @@ def _record(user: User, action: str, summary: dict[str, Any]) -> int:
     return event_id
 
 
-async def _csv_body(user: User, flt: lease_search.LeaseFilter, sort: Any, full_id_numbers: bool,
+async def _csv_body(user: User, flt: LeaseFilter, sort: Any, full_id_numbers: bool,
                     event_id: int) -> AsyncIterator[bytes]:
     rows, complete = 0, False
     try:
-        yield ("\ufeff" + _csv_text([[label for _, label in lease_search.CSV_COLUMNS]])).encode()
+        yield ("\ufeff" + _csv_text([[label for _, label in views.CSV_COLUMNS]])).encode()
         async with own_session(writes=False, export=True) as read:
             pieces = await run_sync(_csv_pieces, read, flt, sort, full_id_numbers)
             try:
@@ -104,14 +105,15 @@ async def _csv_body(user: User, flt: lease_search.LeaseFilter, sort: Any, full_i
                                entity_id=event_id, summary={"rows": rows, "complete": complete})
 
 
-def _csv_pieces(read: Session, flt: lease_search.LeaseFilter, sort: Any,
+def _csv_pieces(read: Session, flt: LeaseFilter, sort: Any,
                 full_id_numbers: bool) -> Iterator[bytes | int]:
     """Pieces of CSV, each followed by the running count of rows sent."""
     if read.get_bind().dialect.name == "postgresql" and not full_id_numbers:
-        yield from lease_search.copy_csv(read, flt, sort=sort)
+        yield from repository.copy_csv(read, flt, sort=sort)
         return
     rows, chunk = 0, []
-    for cells in lease_search.export_rows(read, flt, sort=sort, full_id_numbers=full_id_numbers):
+    for cells in views.export_cells(repository.export_result(read, flt, sort=sort),
+                                    full_id_numbers=full_id_numbers):
         chunk.append(cells)
         if len(chunk) == CSV_CHUNK_ROWS:
             rows += len(chunk)
@@ -129,15 +131,16 @@ def _csv_text(rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def _xlsx_file(read: Session, flt: lease_search.LeaseFilter, sort: Any,
+def _xlsx_file(read: Session, flt: LeaseFilter, sort: Any,
                full_id_numbers: bool) -> tuple[str, int]:
     """Write the workbook (openpyxl write-only mode) to a temporary file: rows are read here,
     and appended and saved on a worker thread, a chunk at a time."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("租赁合同")
-    sheet.append([label for _, label in lease_search.CSV_COLUMNS])
+    sheet.append([label for _, label in views.CSV_COLUMNS])
     rows, chunk = 0, []
-    for cells in lease_search.export_rows(read, flt, sort=sort, full_id_numbers=full_id_numbers):
+    for cells in views.export_cells(repository.export_result(read, flt, sort=sort),
+                                    full_id_numbers=full_id_numbers):
         chunk.append(cells)
         if len(chunk) == CSV_CHUNK_ROWS:
             rows += len(chunk)

@@ -18,15 +18,31 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.core.clock import now
 from app.core.db import Base
+from app.tenants.enums import ApplicationStatus, LotteryStatus
 
-OPEN_APPLICATION = ("submitted", "approved")
+# 附件4 景德镇市申请保障性租赁住房个人承诺、申明及授权 — all four clauses must be signed.
+COMMITMENT_VERSION = "附件4-2022"
+COMMITMENT_CLAUSES = (
+    "一、本人申请保障性租赁住房所提供的材料载明的住房、就业等情况均未发生变化。如有虚假，自愿放弃申请或退出"
+    "已享受的住房保障政策待遇，并承担相应法律责任。",
+    "二、本人授权并自愿配合不动产登记和住建部门核查房产情况。",
+    "三、本人授权并自愿配合从人力资源和社会保障、税务、市场监管、公安、住房公积金等部门和机构获取本人的就业、"
+    "户籍(居住证)、纳税、企业注册、经营、公积金等方面的信息，并对相关信息进行核查。",
+    "四、本《承诺、声明及授权》在申请及保障期间一直有效。",
+)
+
+
+def plain(value: str | None) -> str | None:
+    """A member of a :mod:`enums` class, kept on the object as its plain stored value: the
+    same type whether the object was loaded or just changed."""
+    return None if value is None else str(value)
 
 
 class TenantProfile(Base):
@@ -62,12 +78,16 @@ class RegistryImport(Base):
     __tablename__ = "registry_import"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "properties" | "public_rental"
+    kind: Mapped[str] = mapped_column(String(20))  # RegistryKind
     filename: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer)
     imported_by: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(default=now)
+
+    @validates("kind")
+    def _plain(self, _: str, value: str | None) -> str | None:
+        return plain(value)
 
 
 class PropertyRecord(Base):
@@ -105,10 +125,14 @@ class PriorityGroup(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(12))  # "park" | "enterprise"
+    kind: Mapped[str] = mapped_column(String(12))  # PriorityGroupKind
     rank: Mapped[int] = mapped_column(Integer)     # 0 = drawn first
     organization_ids: Mapped[list[int]] = mapped_column(JSON)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+    @validates("kind")
+    def _plain(self, _: str, value: str | None) -> str | None:
+        return plain(value)
 
 
 class TenantApplication(Base):
@@ -125,10 +149,10 @@ class TenantApplication(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(10))  # "online" | "window"
+    channel: Mapped[str] = mapped_column(String(10))  # Channel
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    status: Mapped[str] = mapped_column(String(12), default="submitted")
-    # submitted → approved | refused; approved → leased | closed; submitted → withdrawn
+    status: Mapped[str] = mapped_column(String(12), default=ApplicationStatus.submitted.value)
+    # ApplicationStatus; the steps between them: app.tenants.workflows.TENANT_APPLICATION
     eligibility: Mapped[dict[str, Any]]
     conflicts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     priority_group_id: Mapped[int | None] = mapped_column(ForeignKey("priority_group.id"))
@@ -141,6 +165,10 @@ class TenantApplication(Base):
     lottery_id: Mapped[int | None] = mapped_column(ForeignKey("lottery.id"))
 
     applicant: Mapped[User] = relationship(lazy="raise", foreign_keys=[applicant_id])
+
+    @validates("status", "channel")
+    def _plain(self, _: str, value: str | None) -> str | None:
+        return plain(value)
 
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:
@@ -170,10 +198,14 @@ class Lottery(Base):
     applicants: Mapped[list[list[Any]]] = mapped_column(JSON)  # [[application id, rank], …]
     units_available: Mapped[int] = mapped_column(Integer)
     order: Mapped[list[str] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="committed")  # committed | drawn
+    status: Mapped[str] = mapped_column(String(10), default=LotteryStatus.committed.value)
     committed_at: Mapped[datetime] = mapped_column(default=now)
     drawn_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+    @validates("status")
+    def _plain(self, _: str, value: str | None) -> str | None:
+        return plain(value)
 
 
 class TenantNotice(Base):
@@ -183,6 +215,10 @@ class TenantNotice(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30))  # NoticeKind
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+    @validates("kind")
+    def _plain(self, _: str, value: str | None) -> str | None:
+        return plain(value)

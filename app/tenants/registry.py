@@ -21,6 +21,7 @@ from app.audit.service import record
 from app.core import clock
 from app.core.errors import InvalidInput
 from app.core.personal_data import encrypt_id_number, id_number_digest
+from app.tenants.enums import RegistryKind
 from app.tenants.models import PropertyRecord, PublicRentalRecord, RegistryImport
 from rules.identifiers import check_id_number, normalize_id_number
 
@@ -97,6 +98,11 @@ def parse_public_rental(content: bytes, progress: Progress | None = None) -> lis
     return parsed
 
 
+def parser(kind: str) -> Callable[[bytes], list[dict[str, Any]]]:
+    """The parser of a registry's files (``kind``: a :class:`~app.tenants.enums.RegistryKind`)."""
+    return parse_properties if kind == RegistryKind.properties else parse_public_rental
+
+
 def store(session: Session, *, kind: str, filename: str, content: bytes, rows: list[dict[str, Any]],
           actor: Any) -> RegistryImport:
     """Write a parsed file in the caller's transaction, with its import record and audit event."""
@@ -106,7 +112,7 @@ def store(session: Session, *, kind: str, filename: str, content: bytes, rows: l
                            sha256=hashlib.sha256(content).hexdigest(), imported_by=actor.username)
     session.add(batch)
     session.flush()
-    model = PropertyRecord if kind == "properties" else PublicRentalRecord
+    model = PropertyRecord if kind == RegistryKind.properties else PublicRentalRecord
     values = []
     for row in rows:
         number = row.pop("id_number")
@@ -117,12 +123,3 @@ def store(session: Session, *, kind: str, filename: str, content: bytes, rows: l
            entity_id=batch.id, summary={"filename": batch.filename, "rows": batch.rows,
                                         "sha256": batch.sha256})
     return batch
-
-
-def import_view(batch: RegistryImport, transitions_started: int | None = None) -> dict[str, Any]:
-    """The ``ImportRead`` of a stored batch."""
-    view: dict[str, Any] = {"id": batch.id, "kind": batch.kind, "filename": batch.filename,
-                            "rows": batch.rows}
-    if transitions_started is not None:
-        view["transitions_started"] = transitions_started
-    return view

@@ -105,6 +105,8 @@ class ApplicationRead(BaseModel):
     decision_reason: str | None
     allocation_rank: int | None
     lottery_id: int | None
+    allowed_actions: list[str] = Field(
+        description="当前用户现在可对该申请办理的操作（见 app.tenants.workflows.TENANT_APPLICATION）")
 
 
 class PriorityGroupIn(BaseModel):

@@ -1,54 +1,33 @@
-"""Tenant profiles, the annex-4 commitment, and the eligibility facts of a person (第三十二条)."""
+"""Tenant profiles, the annex-4 commitment, and the eligibility of a person (第三十二条).
+
+The state changes of applications are in :mod:`app.tenants.applications`, of lotteries in
+:mod:`app.tenants.lottery`, registry imports in :mod:`app.tenants.registry`; the reads in
+:mod:`app.tenants.repository`, the presenters in :mod:`app.tenants.views`.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.enums import Role
 from app.accounts.models import Organization, User
-from app.accounts.roles import Role
 from app.audit.service import record
 from app.core.errors import InvalidInput, RuleViolation
-from app.core.personal_data import decrypt_id_number
-from app.tenants.models import (
-    PropertyRecord,
-    PublicRentalRecord,
-    TenantCommitment,
-    TenantProfile,
-)
+from app.tenants import repository
+from app.tenants.models import COMMITMENT_VERSION, TenantCommitment, TenantNotice, TenantProfile
 from app.tenants.schemas import CommitmentIn, DeclarationIn, ProfileIn
 from rules import art32_eligibility as art32
 from rules.decision import Decision, Finding
-
-# 附件4 景德镇市申请保障性租赁住房个人承诺、申明及授权 — all four clauses must be signed.
-COMMITMENT_VERSION = "附件4-2022"
-COMMITMENT_CLAUSES = (
-    "一、本人申请保障性租赁住房所提供的材料载明的住房、就业等情况均未发生变化。如有虚假，自愿放弃申请或退出"
-    "已享受的住房保障政策待遇，并承担相应法律责任。",
-    "二、本人授权并自愿配合不动产登记和住建部门核查房产情况。",
-    "三、本人授权并自愿配合从人力资源和社会保障、税务、市场监管、公安、住房公积金等部门和机构获取本人的就业、"
-    "户籍(居住证)、纳税、企业注册、经营、公积金等方面的信息，并对相关信息进行核查。",
-    "四、本《承诺、声明及授权》在申请及保障期间一直有效。",
-)
-
-
-def profile_of(session: Session, user_id: int) -> TenantProfile | None:
-    return session.get(TenantProfile, user_id)
-
-
-def commitment_of(session: Session, user_id: int) -> TenantCommitment | None:
-    return session.scalar(select(TenantCommitment).where(TenantCommitment.user_id == user_id)
-                          .order_by(TenantCommitment.id.desc()).limit(1))
 
 
 def save_profile(session: Session, user: User, data: ProfileIn) -> TenantProfile:
     if data.employer_organization_id is not None and session.get(
             Organization, data.employer_organization_id) is None:
         raise InvalidInput("工作单位未在平台登记", field="employer_organization_id")
-    profile = profile_of(session, user.id) or TenantProfile(user_id=user.id)
+    profile = repository.profile_of(session, user.id) or TenantProfile(user_id=user.id)
     profile.residence_district = data.residence_district.strip()
     profile.work_district = data.work_district.strip() if data.work_district else None
     profile.employer_name = data.employer_name
@@ -81,17 +60,9 @@ def sign_commitment(session: Session, user: User, data: CommitmentIn, *,
     return signed
 
 
-def registry_facts(session: Session, person: User) -> tuple[list[art32.PropertyRecord],
-                                                           art32.PublicRentalRecord | None]:
-    """What 不动产登记 and 住房保障 hold for this person (found by the keyed 身份证 digest)."""
-    digest = person.id_number_digest
-    if digest is None:
-        return [], None
-    properties = [art32.PropertyRecord(r.address, r.district, r.acquired_on) for r in session.scalars(
-        select(PropertyRecord).where(PropertyRecord.id_number_digest == digest))]
-    rental = session.scalar(select(PublicRentalRecord).where(
-        PublicRentalRecord.id_number_digest == digest).order_by(PublicRentalRecord.id.desc()).limit(1))
-    return properties, (art32.PublicRentalRecord(rental.qualified, rental.receiving) if rental else None)
+def notify(session: Session, user_id: int, kind: str, message: str) -> None:
+    """A notice to a tenant about their case (``kind``: a :class:`~app.tenants.enums.NoticeKind`)."""
+    session.add(TenantNotice(user_id=user_id, kind=kind, message=message))
 
 
 def eligibility(session: Session, person: User, declaration: DeclarationIn | dict[str, Any],
@@ -99,8 +70,8 @@ def eligibility(session: Session, person: User, declaration: DeclarationIn | dic
     """第三十二条 for ``person`` on ``on``: the decision and the registry conflicts."""
     if isinstance(declaration, dict):
         declaration = DeclarationIn(**declaration)
-    profile = profile_of(session, person.id)
-    properties, rental = registry_facts(session, person)
+    profile = repository.profile_of(session, person.id)
+    properties, rental = repository.registry_facts(session, person)
     facts = art32.ApplicantFacts(
         individual=person.role == Role.tenant,
         residence_district=profile.residence_district if profile else None,
@@ -112,36 +83,20 @@ def eligibility(session: Session, person: User, declaration: DeclarationIn | dic
     return art32.check_eligibility(facts, on), art32.registry_conflicts(facts, on)
 
 
-def eligibility_view(decision: Decision, conflicts: tuple[Finding, ...], on: date) -> dict[str, Any]:
+def eligibility_record(decision: Decision, conflicts: tuple[Finding, ...], on: date) -> dict[str, Any]:
+    """The decision as it is kept with the application or the placement (and shown from it)."""
     return {"ok": decision.ok, "findings": [f.as_dict() for f in decision.findings],
             "conflicts": [f.as_dict() for f in conflicts], "decided_on": on.isoformat()}
 
 
 def require_ready(session: Session, person: User) -> TenantCommitment:
     """A person may apply only with a profile and the signed annex-4 commitment (第三十三条)."""
-    if profile_of(session, person.id) is None:
+    if repository.profile_of(session, person.id) is None:
         raise RuleViolation("请先填写居住地、工作单位等个人信息", violations=[Finding(
             "第三十二条", "profile_missing", "申请前须填写居住地、工作地和工作单位", field="profile")])
-    signed = commitment_of(session, person.id)
+    signed = repository.commitment_of(session, person.id)
     if signed is None:
         raise RuleViolation("请先签署附件4个人承诺、申明及授权", violations=[Finding(
             "第三十三条", "commitment_missing", "申请人须签署个人承诺、申明及授权（附件4）后方可申请",
             field="commitment")])
     return signed
-
-
-def tenant_view(session: Session, user: User) -> dict[str, Any]:
-    profile, signed = profile_of(session, user.id), commitment_of(session, user.id)
-    return {
-        "user_id": user.id, "full_name": user.full_name,
-        "id_number": decrypt_id_number(user.id_number_enc) if user.id_number_enc else None,
-        "phone": user.phone,
-        "residence_district": profile.residence_district if profile else None,
-        "work_district": profile.work_district if profile else None,
-        "employer_name": profile.employer_name if profile else None,
-        "employer_organization_id": profile.employer_organization_id if profile else None,
-        "commitment": ({"text_version": signed.text_version, "clauses": signed.clauses,
-                        "signed_at": signed.signed_at} if signed else None),
-        "commitment_text": list(COMMITMENT_CLAUSES), "commitment_text_version": COMMITMENT_VERSION,
-    }
-

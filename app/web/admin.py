@@ -14,7 +14,8 @@ Each form parses into the API's own schema and calls the API's own service funct
   records them), which keeps file name, rows and digest, never the file's content.
 * 节假日日历 — ``YearPut`` (+ the year, with the API path's bounds) and
   :func:`app.calendar.service.put_year` (``PUT /api/v1/calendar/{year}``); the years shown come
-  from :func:`app.calendar.service.work_calendar`, as ``GET /api/v1/calendar/{year}`` reads them.
+  from :func:`app.calendar.service.work_calendar`, as ``GET /api/v1/calendar/{year}`` reads them,
+  shown through :func:`app.calendar.views.year_view`.
 """
 
 from __future__ import annotations
@@ -28,22 +29,25 @@ from sqlalchemy.orm import Session
 
 from app.accounts import repository as accounts_repo
 from app.accounts import service as accounts
-from app.accounts.deps import SessionDep, get_visible
+from app.accounts.deps import SessionDep
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.accounts.schemas import OrganizationCreate, UserCreate, UserUpdate
-from app.audit import service as audit
+from app.accounts.views import user_view
 from app.calendar import service as calendar
 from app.calendar.api import YearPath
 from app.calendar.schemas import YearPut
+from app.calendar.views import year_view
 from app.core import clock
 from app.core.errors import ProblemError, _chinese_message
+from app.core.paging import mapped
 from app.leases import flows
+from app.oversight import repository as trail
 from app.tenants.api import MAX_CSV_BYTES
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, loc_path, optional, text, upload
 from app.web.pager import PAGE, next_url
-from rules.calendar import CalendarYearMissing, YearCalendar
+from rules.calendar import CalendarYearMissing
 
 router = page_router()
 ADMIN = require(Role.admin)
@@ -64,11 +68,12 @@ def _refused_status(exc: ProblemError) -> int:
 def _users_page(request: Request, session: Session, user: User, f: FormState | None = None, *,
                 role: str = STAFF, cursor: int | None = None, status_code: int = 200) -> Response:
     if role == STAFF:
-        found = accounts.users_page(session, cursor=cursor, limit=PAGE, staff_only=True)
+        found = accounts_repo.users_page(session, cursor=cursor, limit=PAGE, staff_only=True)
     elif role in Role.__members__:
-        found = accounts.users_page(session, cursor=cursor, limit=PAGE, role=role)
+        found = accounts_repo.users_page(session, cursor=cursor, limit=PAGE, role=role)
     else:
-        role, found = "", accounts.users_page(session, cursor=cursor, limit=PAGE)
+        role, found = "", accounts_repo.users_page(session, cursor=cursor, limit=PAGE)
+    found = mapped(found, user_view)
     return render(request, "admin/users.html", {
         "users": found.items, "next_url": next_url(request, found.next_cursor),
         "role": role, "me": user.id, "f": f or FormState(), "role_options": ROLE_OPTIONS,
@@ -113,7 +118,7 @@ def create_user(request: Request, session: SessionDep, form: Form, user: User = 
 def set_active(request: Request, session: SessionDep, user_id: int, form: Form,
                user: User = ADMIN) -> Response:
     """Disable or re-enable an account, as ``PATCH /api/v1/users/{id}`` does."""
-    target = get_visible(session, User, user_id, user, what="用户")
+    target = accounts_repo.get_visible(session, User, user_id, user, what="用户")
     f = FormState.of(form)
     try:
         data = UserUpdate.model_validate({"is_active": optional(form, "is_active")})
@@ -137,7 +142,7 @@ def set_active(request: Request, session: SessionDep, user_id: int, form: Form,
 
 def _organizations_page(request: Request, session: Session, user: User, f: FormState | None = None,
                         status_code: int = 200, cursor: int | None = None) -> Response:
-    found = accounts.organizations_page(session, user, cursor=cursor, limit=PAGE)
+    found = accounts_repo.organizations_page(session, user, cursor=cursor, limit=PAGE)
     return render(request, "admin/organizations.html", {
         "organizations": found.items, "next_url": next_url(request, found.next_cursor),
         "f": f or FormState()}, status_code=status_code)
@@ -171,7 +176,7 @@ KINDS = {"properties": "不动产登记记录", "public_rental": "公租房保�
 
 def _registry_page(request: Request, session: Session, forms: dict[str, FormState] | None = None,
                    status_code: int = 200) -> Response:
-    events = audit.events_page(session, audit.EventFilter(entity_type="registry_import"),
+    events = trail.events_page(session, trail.EventFilter(entity_type="registry_import"),
                                cursor=None, limit=RECENT_IMPORTS)
     imports = [{"id": e.entity_id, "kind": KINDS.get(e.action.removeprefix("registry.")
                                                      .removesuffix("_imported"), e.action),
@@ -238,28 +243,21 @@ class CalendarYearIn(YearPut):
     year: YearPath
 
 
-def _year_view(cal: YearCalendar) -> dict[str, Any]:
-    return {"year": cal.year, "notice": cal.notice, "source": cal.source,
-            "source_label": "管理员录入" if cal.source == "admin" else "随软件发布（chinesecalendar）",
-            "holidays": sorted(cal.holidays), "makeup_workdays": sorted(cal.makeup_workdays),
-            "working_days": len(cal.working_ordinals)}
-
-
 def _calendar_page(request: Request, session: Session, f: FormState | None = None, *,
                    year: int | None = None, fill: bool = False, status_code: int = 200) -> Response:
     work = calendar.work_calendar(session)
-    years = [_year_view(work.year(y)) for y in work.years]
+    years = [year_view(work.year(y)) for y in work.years]
     today = clock.today()
     missing = next(y for y in range(today.year, today.year + 1000) if y not in work.years)
     chosen = None
     if year is not None:
         try:
-            chosen = _year_view(work.year(year))
+            chosen = year_view(work.year(year))
         except CalendarYearMissing:
             chosen = None
     elif years:
         wanted = today.year if today.year in work.years else work.years[-1]
-        chosen = _year_view(work.year(wanted))
+        chosen = year_view(work.year(wanted))
     if f is None:
         f = FormState({"year": str(year if year is not None and chosen is None else missing)})
         if fill and chosen:

@@ -15,13 +15,14 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import ReadSessionDep, SessionDep
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.audit import service as audit
 from app.core import clock
 from app.core.errors import InvalidInput, ProblemError
-from app.oversight import dashboard, exports
-from app.oversight import leases as lease_search
+from app.oversight import dashboard, exports, search
+from app.oversight import repository as oversight
+from app.oversight.repository import LeaseFilter
 from app.oversight.schemas import LeaseFilterIn, LeaseSearchIn
 from app.web.core import Form, page_router, render, require
 from app.web.forms import FormState
@@ -37,8 +38,8 @@ FILTERS = ("entity_type", "entity_id", "action", "actor")
 def _trail(request: Request, session: ReadSessionDep, verification: audit.Verification | None,
            cursor: int | None) -> Response:
     values = {name: (request.query_params.get(name) or "").strip() for name in FILTERS}
-    flt = audit.EventFilter(**{k: v or None for k, v in values.items()})
-    events = audit.events_page(session, flt, cursor=cursor, limit=PAGE)
+    flt = oversight.EventFilter(**{k: v or None for k, v in values.items()})
+    events = oversight.events_page(session, flt, cursor=cursor, limit=PAGE)
     query = urlencode({k: v for k, v in values.items() if v})
     return render(request, "auditor/trail.html", {
         "events": events, "values": values, "verification": verification, "query": query,
@@ -111,8 +112,8 @@ def leases(request: Request, session: ReadSessionDep, cursor: str | None = None,
     searched = bool(request.query_params)
     if filters is not None and searched:
         try:
-            page = lease_search.search(session, lease_search.LeaseFilter.of(filters.model_dump()),
-                                       sort=_sort(f), cursor=cursor, limit=PAGE)
+            page = search.search(session, LeaseFilter.of(filters.model_dump()), sort=_sort(f),
+                                 cursor=cursor, limit=PAGE)
         except ProblemError as exc:  # a cursor that is not one of ours
             f.add_problem(exc)
     return _render_leases(request, f, page, searched=searched)
@@ -136,11 +137,10 @@ def leases_by_id_number(request: Request, session: ReadSessionDep, write: Sessio
             g.add("tenant_id_number", "请输入身份证号码")
             g.detail = "请更正下列标出的内容后再提交。"
         else:
-            flt = lease_search.LeaseFilter(tenant_id_number=asked.tenant_id_number)
-            page = lease_search.search(session, flt, sort="start_on", cursor=None,
-                                       limit=asked.limit)
+            flt = LeaseFilter(tenant_id_number=asked.tenant_id_number)
+            page = search.search(session, flt, sort="start_on", cursor=None, limit=asked.limit)
             page["next_cursor"] = None
-            lease_search.record_person_search(write, user, flt, len(page["items"]))
+            search.record_person_search(write, user, flt, len(page["items"]))
     return _render_leases(request, FormState(), page, searched=True, by_id_number=g)
 
 
@@ -148,8 +148,8 @@ def _download(request: Request, session: Session, user: User, fmt: str) -> Respo
     f, filters = _lease_query(request)
     if filters is None:
         raise InvalidInput("；".join(f.errors.values()))
-    return exports.export_response(session, user,
-                                   lease_search.LeaseFilter.of(filters.model_dump()), _sort(f), fmt)
+    return exports.export_response(session, user, LeaseFilter.of(filters.model_dump()), _sort(f),
+                                   fmt)
 
 
 @router.get("/auditor/leases.csv", name="auditor_leases_csv")

@@ -52,9 +52,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import NoMatchFound
 
 from app.accounts.deps import SessionDep
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
-from app.accounts.service import load_principal
+from app.accounts.repository import load_principal
 from app.core.config import get_settings
 from app.core.db import mark_rollback
 from app.core.errors import Forbidden, ProblemError

@@ -16,14 +16,17 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from app.accounts.deps import SessionDep
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.approval import repository as approval_repo
-from app.approval import service
+from app.approval import service, views
+from app.approval.enums import DEVELOPMENT_COMMISSION, HOUSING_BUREAU
 from app.approval.schemas import OpinionIn
 from app.core.errors import ProblemError
-from app.operation import rents, units
+from app.core.paging import mapped
 from app.operation import repository as operation_repo
+from app.operation import service as operation
+from app.operation import views as operation_views
 from app.operation.schemas import AppraisalIn, RentFilingIn
 from app.web.core import Form, attempt, page_router, redirect, render, require, require_department
 from app.web.forms import FormState, optional, rows, text
@@ -32,15 +35,16 @@ from app.web.projects import act, project_page
 
 router = page_router()
 DEPARTMENT = require(Role.department)
-ZHUJIAN = require_department("zhujian")
-FAGAI = require_department("fagai")
+ZHUJIAN = require_department(HOUSING_BUREAU)
+FAGAI = require_department(DEVELOPMENT_COMMISSION)
 
 
 @router.get("/department/inbox", name="department_inbox")
 def inbox(request: Request, session: SessionDep, cursor: int | None = None,
           user: User = DEPARTMENT) -> Response:
     """The projects sent to my department, unanswered first, then the newest; 50 a page."""
-    found = approval_repo.department_inbox(session, user, cursor=cursor, limit=PAGE)
+    found = mapped(approval_repo.department_inbox(session, user, cursor=cursor, limit=PAGE),
+                   views.inbox_item)
     return render(request, "department/inbox.html", {
         "items": found.items, "next_url": next_url(request, found.next_cursor)})
 
@@ -62,11 +66,12 @@ def listings(request: Request, session: SessionDep, cursor: int | None = None,
              queue_cursor: int | None = None, user: User = ZHUJIAN) -> Response:
     """Listings to verify or late (``queue_cursor``), and the projects in operation with their
     latest appraisal and rent in force (``cursor``); 50 a page each."""
-    queue = operation_repo.listing_queue(session, user, cursor=queue_cursor, limit=PAGE)
+    queue = operation_views.listing_queue(
+        session, operation_repo.listing_queue(session, user, cursor=queue_cursor, limit=PAGE))
     projects = operation_repo.operating_projects(session, user, cursor=cursor, limit=PAGE)
     return render(request, "department/listings.html", {
         "queue": queue.items, "queue_next_url": next_url(request, queue.next_cursor, "queue_cursor"),
-        "projects": operation_repo.rents_overview(session, projects.items),
+        "projects": operation_views.rents_overview(session, projects.items),
         "next_url": next_url(request, projects.next_cursor)})
 
 
@@ -88,7 +93,7 @@ def _appraisal(form: FormData) -> AppraisalIn:
 def record_appraisal(request: Request, session: SessionDep, project_id: int, form: Form,
                      user: User = ZHUJIAN) -> Response:
     return act(request, session, user, project_id, "appraisal", form, _appraisal,
-               lambda data: rents.record_appraisal(session, user, project_id, data),
+               lambda data: operation.record_appraisal(session, user, project_id, data),
                "已记录市场租金评估")
 
 
@@ -96,7 +101,7 @@ def record_appraisal(request: Request, session: SessionDep, project_id: int, for
 def verify_listing(request: Request, session: SessionDep, project_id: int, form: Form,
                    user: User = ZHUJIAN) -> Response:
     return act(request, session, user, project_id, "verify_listing", form, lambda f: None,
-               lambda _: units.verify_listing(session, user, project_id),
+               lambda _: operation.verify_listing(session, user, project_id),
                lambda result: f"已审核确认 {result[1]} 套房源并发布")
 
 
@@ -104,7 +109,8 @@ def verify_listing(request: Request, session: SessionDep, project_id: int, form:
 
 def _filings_page(request: Request, session: Any, user: User, forms: dict[str, FormState] | None = None,
                   status_code: int = 200, cursor: int | None = None) -> Response:
-    found = operation_repo.proposed_standards(session, user, cursor=cursor, limit=PAGE)
+    found = mapped(operation_repo.proposed_standards(session, user, cursor=cursor, limit=PAGE),
+                   operation_views.filing_item)
     return render(request, "department/filings.html", {
         "standards": found.items, "next_url": next_url(request, found.next_cursor),
         "forms": forms or {}, "blank": FormState()}, status_code=status_code)
@@ -136,7 +142,7 @@ def file_standard(request: Request, session: SessionDep, standard_id: int, form:
     try:
         data = RentFilingIn.model_validate({"filing_no": text(form, "filing_no"),
                                             "filed_on": optional(form, "filed_on")})
-        standard = attempt(session, rents.file, session, user, standard_id, data)
+        standard = attempt(session, operation.file_rent_standard, session, user, standard_id, data)
     except ValidationError as exc:
         f.add_validation(exc)
         return again(422)

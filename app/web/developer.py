@@ -20,17 +20,16 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.accounts.deps import SessionDep
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.approval import service
-from app.approval.api import project_view
 from app.approval.facts import COMMITMENT_TEXT
+from app.approval.repository import get_project
 from app.approval.schemas import ProjectIn, SubmitIn, SupplementIn, WithdrawIn
-from app.approval.status import EDITABLE
+from app.approval.views import project_view
 from app.core import clock
 from app.core.errors import ProblemError
-from app.operation import exits, rents, units
-from app.operation import transfers as operation
+from app.operation import service as operation
 from app.operation.schemas import (
     CompletionIn,
     ExitRequestIn,
@@ -128,16 +127,10 @@ def new_project(request: Request, user: User = DEVELOPER) -> Response:
     return form_page(request, FormState(values), list(range(BLANK_ROWS)))
 
 
-def _editable(session: Session, user: User, project_id: int) -> Any:
-    project = service.get_project(session, user, project_id)
-    service.require_status(project, EDITABLE, "修改（提交后申请已冻结）")
-    return project
-
-
 @router.get("/projects/{project_id:int}/edit", name="project_edit")
 def edit_project(request: Request, session: SessionDep, project_id: int,
                  user: User = DEVELOPER) -> Response:
-    project = _editable(session, user, project_id)
+    project = service.editable(session, user, project_id)
     values = form_values(project)
     return form_page(request, FormState(values), unit_rows(values), project=project)
 
@@ -180,7 +173,7 @@ def create_project(request: Request, session: SessionDep, form: Form,
 @router.post("/projects/{project_id:int}/edit", name="project_update")
 def update_project(request: Request, session: SessionDep, project_id: int, form: Form,
                    user: User = DEVELOPER) -> Response:
-    return _save(request, session, user, form, _editable(session, user, project_id))
+    return _save(request, session, user, form, service.editable(session, user, project_id))
 
 
 # ---- steps on the project page ---------------------------------------------------------------
@@ -217,7 +210,7 @@ def completion(request: Request, session: SessionDep, project_id: int, form: For
                user: User = DEVELOPER) -> Response:
     return act(request, session, user, project_id, "completion", form,
                lambda f: CompletionIn.model_validate({"completed_on": optional(f, "completed_on")}),
-               lambda data: units.record_completion(session, user, project_id, data.completed_on),
+               lambda data: operation.record_completion(session, user, project_id, data.completed_on),
                "已记录竣工验收日期")
 
 
@@ -225,7 +218,7 @@ def completion(request: Request, session: SessionDep, project_id: int, form: For
 def listing(request: Request, session: SessionDep, project_id: int, form: Form,
             user: User = DEVELOPER) -> Response:
     return act(request, session, user, project_id, "listing", form, lambda f: None,
-               lambda _: units.submit_listing(session, user, project_id), "房源已提交市住建局审核")
+               lambda _: operation.submit_listing(session, user, project_id), "房源已提交市住建局审核")
 
 
 def _rates(form: FormData) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -241,7 +234,7 @@ def propose_rent(request: Request, session: SessionDep, project_id: int, form: F
     data, kept = _rates(form)
     return act(request, session, user, project_id, "rent", form,
                lambda f: RentStandardIn.model_validate(data),
-               lambda payload: rents.propose(session, user, project_id, payload),
+               lambda payload: operation.propose_rent_standard(session, user, project_id, payload),
                "租金标准已拟订，等待市发改委备案", rename=row_renamer("rates", kept))
 
 
@@ -260,7 +253,7 @@ def request_exit(request: Request, session: SessionDep, project_id: int, form: F
     return act(request, session, user, project_id, "exit", form,
                lambda f: ExitRequestIn.model_validate({name: optional(f, name) for name in
                                                        ("notice_from", "notice_to", "objections")}),
-               lambda data: exits.request_exit(session, user, project_id, data),
+               lambda data: operation.request_exit(session, user, project_id, data),
                "退出申请已提交，市保租办将在 3 个工作日内决定")
 
 
@@ -343,9 +336,9 @@ def _line_of(field: str | None, lines: list[int]) -> int | None:
 @router.post("/projects/{project_id:int}/units", name="project_units")
 def upload_units(request: Request, session: SessionDep, project_id: int, form: Form,
                  user: User = DEVELOPER) -> Response:
-    """The units file: parsed here, registered by :func:`app.operation.units.register_units`
+    """The units file: parsed here, registered by :func:`app.operation.service.register_units`
     (all rows or none); a bad row is named by its line in the file."""
-    service.get_project(session, user, project_id)
+    get_project(session, user, project_id)
     f = FormState()
     file = upload(form, "file")
     try:
@@ -358,7 +351,7 @@ def upload_units(request: Request, session: SessionDep, project_id: int, form: F
         f.detail = "房源文件未录入"
         return project_page(request, session, user, project_id, forms={"units": f}, status_code=422)
     try:
-        result = attempt(session, units.register_units, session, user, project_id, parsed)
+        result = attempt(session, operation.register_units, session, user, project_id, parsed)
     except ProblemError as exc:
         if exc.status in (401, 403, 404):
             raise

@@ -6,11 +6,11 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from app.accounts.deps import SessionDep
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.approval import review, service
+from app.approval.enums import ProjectStatus
 from app.approval.schemas import LeaderDecisionIn
-from app.approval.status import ProjectStatus
 from app.web.core import Form, page_router, render, require
 from app.web.forms import blank, optional, row_renamer, rows, text
 from app.web.pager import PAGE, next_url

@@ -9,7 +9,9 @@ form on the lease page shown to the role that may take it in the lease's state:
 * the operator and the office record a tenant's violation with a rectification deadline, mark
   it rectified, or terminate the lease when it was not rectified (第四十条).
 
-Each step parses its form into the API's schema and calls the API's service function
+Which forms the lease page shows is the transition table's answer: the lease's
+``allowed_actions`` (``app.leases.workflows.LEASE``) and, per violation, ``VIOLATION``'s. Each
+step parses its form into the API's schema and calls the API's service function
 (:func:`_act`); a refusal re-renders the lease page with the errors beside that form.
 """
 
@@ -27,15 +29,24 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.accounts.deps import SessionDep
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
-from app.approval import service
+from app.approval.repository import get_project
 from app.core import clock
 from app.core.documents.qr import qr_svg
 from app.core.errors import NotFound, ProblemError
 from app.core.paging import MAX_LIMIT, Page
+from app.leases import repository as lease_repo
 from app.leases import service as leases
-from app.leases.models import ACTIVE, Lease, Violation
+from app.leases import views as lease_views
+from app.leases.enums import (
+    ExtensionStatus,
+    HomeAcquiredHow,
+    LeaseKind,
+    ViolationKind,
+    ViolationStatus,
+)
+from app.leases.models import Lease
 from app.leases.schemas import (
     ExtensionDecisionIn,
     ExtensionRequestIn,
@@ -46,23 +57,27 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
-from app.operation import rents, units
-from app.tenants import applications
+from app.operation import repository as operation_repo
+from app.operation.enums import UnitStatus
+from app.operation.service import rate_for
+from app.tenants import repository as tenants_repo
+from app.tenants import views as tenant_views
+from app.tenants.enums import ApplicationStatus
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, Rename, optional, text
 from app.web.pager import PAGE, next_url
 from app.web.projects import project_page
 from app.web.public import lease_url
 from rules.art35_43_lease import renewal_window_opens
-from rules.art40_41_violations import ViolationKind
 from rules.dates import add_months
 from rules.identifiers import mask_id_number
 
 router = page_router()
 LEASE_READERS = (Role.developer, Role.tenant, Role.employer, Role.office, Role.auditor, Role.admin)
-HOW = [("purchase", "购买"), ("gift", "获赠"), ("inheritance", "继承"), ("other", "其他")]
+HOW = list(HomeAcquiredHow.labels().items())
 VIOLATION_KINDS = [(k.value, k.label) for k in ViolationKind]
-EXTENSION_LABELS = {"requested": "待运营单位审核", "approved": "已同意", "refused": "未同意"}
+# Steps shown beside the item they act on (an occupant, a violation), not in the 办理 panel.
+ITEM_STEPS = {"move_out"}
 
 
 @router.get("/leases", name="lease_list")
@@ -71,9 +86,9 @@ def lease_list(request: Request, session: SessionDep, cursor: int | None = None,
                user: User = require(*LEASE_READERS)) -> Response:
     """The leases the viewer may see, newest first (``cursor``), and for an operator the
     approved applications waiting to sign (``waiting_cursor``); 50 a page each."""
-    found = leases.leases_page(session, user, cursor=cursor, limit=PAGE)
-    waiting = (applications.applications_page(session, user, "approved", None,
-                                              cursor=waiting_cursor, limit=PAGE)
+    found = lease_views.leases_page(session, user, lease_repo.leases(session, user, cursor=cursor,
+                                                                    limit=PAGE))
+    waiting = (_approved(session, user, cursor=waiting_cursor, limit=PAGE)
                if user.role == Role.developer else Page([], None))
     return render(request, "leases/list.html", {
         "leases": found.items, "waiting": waiting.items,
@@ -83,20 +98,27 @@ def lease_list(request: Request, session: SessionDep, cursor: int | None = None,
 
 # ---- signing (the operator) ------------------------------------------------------------------
 
+def _approved(session: Any, user: User, *, cursor: int | None = None,
+              limit: int) -> Page[dict[str, Any]]:
+    """The approved applications ``user`` may see, waiting for a lease, as views."""
+    return tenant_views.applications_page(session, user, tenants_repo.applications(
+        session, user, ApplicationStatus.approved, None, cursor=cursor, limit=limit))
+
+
 def _sign_page(request: Request, session: Any, user: User, f: FormState,
                status_code: int = 200) -> Response:
     # the choices of one select: the newest approved applications (the list page pages them all)
-    approved = applications.applications_page(session, user, "approved", None,
-                                              limit=MAX_LIMIT).items
+    approved = _approved(session, user, limit=MAX_LIMIT).items
     chosen, unit_options = None, []
     application_id = f.value("application_id")
     if str(application_id).isdigit():
-        found = applications.get(session, user, int(application_id))
-        chosen = applications.application_view(session, found)
-        project = service.get_project(session, user, found.project_id)
-        standard = rents.in_force(session, project.id)
-        for unit in units.units_page(session, project, cursor=None, limit=1000, status="published"):
-            rate = rents.rate_for(standard, unit.unit_type) if standard else None
+        found = tenants_repo.application(session, user, int(application_id))
+        chosen = tenant_views.application_view(session, user, found)
+        project = get_project(session, user, found.project_id)
+        standard = operation_repo.in_force(session, project.id)
+        for unit in operation_repo.units_page(session, project, cursor=None, limit=1000,
+                                              status=UnitStatus.published):
+            rate = rate_for(standard, unit.unit_type) if standard else None
             cap = (unit.building_area_m2 * rate).quantize(Decimal("0.01")) if rate else None
             unit_options.append((unit.id, f"{unit.building} {unit.number}（{unit.building_area_m2} m²"
                                  + (f"，月租金上限 {cap} 元）" if cap else "，无备案租金）"), cap))
@@ -135,58 +157,28 @@ def sign(request: Request, session: SessionDep, form: Form,
 
 # ---- one lease ---------------------------------------------------------------------------------
 
-def _violations_of(session: Session, lease: Lease) -> list[dict[str, Any]]:
+def _violations_of(session: Session, user: User, lease: Lease) -> list[dict[str, Any]]:
     """The lease's entries of its party's credit record (第四十一条): the tenant's, or for an
-    employer lease the employer's, kept to this lease."""
-    return leases.lease_credit(session, lease)
-
-
-def _actions_for(user: User, lease: Lease, violations: list[dict[str, Any]],
-                 occupants: list[dict[str, Any]]) -> set[str]:
-    """The forms to show: the steps this viewer can take on this lease in its state (the
-    services decide whether each one is allowed)."""
-    role, running, shown = user.role, lease.status in ACTIVE, set()
-    open_ = any(v["status"] == "open" for v in violations)
-    if role == Role.tenant and lease.tenant_id == user.id:
-        if lease.status == "active":
-            shown.add("home")
-        if lease.status == "in_transition" and lease.extension_status != "requested":
-            shown.add("extension")
-    if role == Role.developer:
-        if lease.status == "active":
-            shown.add("renew")
-        if lease.status == "in_transition" and lease.extension_status == "requested":
-            shown.add("decide_extension")
-    if role in (Role.developer, Role.office):
-        if running:
-            shown.add("violation")
-            if open_:
-                shown.add("terminate")
-        if open_:
-            shown.add("rectified")
-    if role == Role.employer and lease.kind == "employer":
-        if running:
-            shown.add("occupant")
-        if any(o["moved_out_on"] is None for o in occupants):
-            shown.add("move_out")
-    return shown
+    employer lease the employer's, kept to this lease; each with the steps ``user`` may take
+    on it (``allowed_actions``)."""
+    return [lease_views.credit_entry(row, user) for row in lease_repo.lease_credit(session, lease)]
 
 
 def _lease_page(request: Request, session: Session, user: User, lease_id: int,
                 forms: dict[str, FormState] | None = None, status_code: int = 200,
                 occupant_cursor: int | None = None, **extra: Any) -> Response:
-    lease = leases.get(session, user, lease_id)
-    view = leases.lease_views(session, [lease])[0]
-    placed = (leases.occupants(session, lease, cursor=occupant_cursor, limit=PAGE)
-              if lease.kind == "employer" else Page([], None))
+    lease = lease_repo.get(session, user, lease_id)
+    view = lease_views.lease_view(session, user, lease)
+    actions = set(view["allowed_actions"])  # the transition table's answer for this viewer
+    placed = (lease_views.occupants_page(lease_repo.occupants(session, lease, cursor=occupant_cursor,
+                                                              limit=PAGE))
+              if lease.kind == LeaseKind.employer else Page([], None))
     occupants = placed.items
-    violations = _violations_of(session, lease)
-    actions = _actions_for(user, lease, violations, occupants)
-    shown = actions - {"move_out", "rectified"}  # the forms on the page, by their name in ``forms``
+    violations = _violations_of(session, user, lease)
+    shown = actions - ITEM_STEPS  # the forms on the page, by their name in ``forms``
     if "move_out" in actions:
         shown |= {f"move_out_{o['id']}" for o in occupants if o["moved_out_on"] is None}
-    if "rectified" in actions:
-        shown |= {f"rectified_{v['violation_id']}" for v in violations if v["status"] == "open"}
+    shown |= {f"rectified_{v['violation_id']}" for v in violations if "rectified" in v["allowed_actions"]}
     today = clock.today()
     return render(request, "leases/detail.html", {
         "lease": view, "qr": qr_svg(lease_url(view["number"])),
@@ -196,13 +188,13 @@ def _lease_page(request: Request, session: Session, user: User, lease_id: int,
                                if placed.next_cursor is not None else None),
         "extension": {"until": lease.extension_requested_to, "reason": lease.extension_reason,
                       "status": lease.extension_status,
-                      "label": EXTENSION_LABELS.get(lease.extension_status or "")},
+                      "label": ExtensionStatus.label_of(lease.extension_status or "")},
         "renewal_opens": renewal_window_opens(lease.end_on, today) if "renew" in actions else None,
         "open_violations": [(v["violation_id"], f"第 {v['violation_id']} 号：{v['kind_label']}，"
                              f"整改期限至 {v['rectify_by'].isoformat()}")
-                            for v in violations if v["status"] == "open"],
+                            for v in violations if v["status"] == ViolationStatus.open],
         "violation_kinds": VIOLATION_KINDS, "how": HOW, "typed_id_number": None,
-        "step_forms": bool(actions - {"rectified", "move_out"}),  # the 办理 panel's forms
+        "step_forms": bool(actions - ITEM_STEPS),  # the 办理 panel's forms
         "forms": forms or {}, "blank": FormState(),
         # a refusal of a step whose form the lease's state no longer shows: at the top
         "unshown": [f for name, f in (forms or {}).items() if name not in shown]} | extra,
@@ -231,7 +223,7 @@ def _fields(*names: str, **aliases: str) -> Rename:
 def _own_tenancy(session: Session, user: User, lease_id: int) -> Lease:
     """The lease if ``user`` is its tenant (an occupant only reads it): 404 otherwise, as the
     service answers."""
-    lease = leases.get(session, user, lease_id)
+    lease = lease_repo.get(session, user, lease_id)
     if lease.tenant_id != user.id:
         raise NotFound("未找到该租赁合同")
     return lease
@@ -248,7 +240,7 @@ def _act(request: Request, session: Session, user: User, lease_id: int, name: st
     ``success(result)`` gives the page to go to and the message to show there. ``confirm``
     names a checkbox that must be ticked; ``scrub`` removes what must not be written back
     into the page and returns what the template shows instead."""
-    leases.get(session, user, lease_id)
+    lease_repo.get(session, user, lease_id)
     f = FormState.of(form)
     rename = rename or (lambda field: field)
 
@@ -290,7 +282,7 @@ def home_acquired(request: Request, session: SessionDep, lease_id: int, form: Fo
                   user: User = require(Role.tenant)) -> Response:
     """第三十八条: the tenant reports a home acquired; a 12-month transition follows."""
     _own_tenancy(session, user, lease_id)
-    return _act(request, session, user, lease_id, "home", form, HomeAcquiredIn,
+    return _act(request, session, user, lease_id, "home_acquired", form, HomeAcquiredIn,
                 lambda data: leases.home_acquired(session, user, lease_id, data),
                 lambda lease: (f"/leases/{lease_id}", f"已登记取得住房，过渡期至 {lease.transition_ends_on}，"
                                                       f"合同于 {lease.ends_on} 终止"),
@@ -302,7 +294,7 @@ def extension_request(request: Request, session: SessionDep, lease_id: int, form
                       user: User = require(Role.tenant)) -> Response:
     """第三十八条 因特殊情况确需延长: the tenant asks the operator for a longer transition."""
     _own_tenancy(session, user, lease_id)
-    return _act(request, session, user, lease_id, "extension", form, ExtensionRequestIn,
+    return _act(request, session, user, lease_id, "request_extension", form, ExtensionRequestIn,
                 lambda data: leases.request_extension(session, user, lease_id, data),
                 lambda lease: (f"/leases/{lease_id}", f"已申请延长过渡期至 {lease.extension_requested_to}，"
                                                       "待运营单位审核"),
@@ -315,7 +307,7 @@ def extension_decision(request: Request, session: SessionDep, lease_id: int, for
     """The operator approves or refuses the tenant's request for a longer transition."""
 
     def done(lease: Lease) -> tuple[str, str]:
-        if lease.extension_status == "approved":
+        if lease.extension_status == ExtensionStatus.approved:
             return (f"/leases/{lease_id}",
                     f"已同意延长过渡期至 {lease.transition_ends_on}，合同于 {lease.ends_on} 终止")
         return f"/leases/{lease_id}", "已不同意延长过渡期，已通知承租人"
@@ -353,10 +345,10 @@ def occupant_add(request: Request, session: SessionDep, lease_id: int, form: For
     """整体配租: the employer places an eligible member of staff (第三十一、三十二条)."""
 
     def done(occupant: Any) -> tuple[str, str]:
-        name = leases.occupant_view(session, occupant)["name"]
+        name = lease_views.occupant_view(lease_repo.occupant_row(session, occupant.id))["name"]
         return f"/leases/{lease_id}", f"已安排职工{name or ''}入住"
 
-    return _act(request, session, user, lease_id, "occupant", form, OccupantIn,
+    return _act(request, session, user, lease_id, "add_occupant", form, OccupantIn,
                 lambda data: leases.add_occupant(session, user, lease_id, data), done,
                 rename=_fields("id_number", "moved_in_on"), scrub=_scrub_id_number)
 
@@ -376,7 +368,7 @@ def occupant_move_out(request: Request, session: SessionDep, lease_id: int, occu
 def violation_record(request: Request, session: SessionDep, lease_id: int, form: Form,
                      user: User = require(Role.developer, Role.office)) -> Response:
     """第四十条: a tenant's misuse of the unit, with a rectification deadline."""
-    return _act(request, session, user, lease_id, "violation", form, ViolationIn,
+    return _act(request, session, user, lease_id, "record_violation", form, ViolationIn,
                 lambda data: leases.record_violation(session, user, lease_id, data),
                 lambda v: (f"/leases/{lease_id}", f"已记录违规行为（{ViolationKind(v.kind).label}），"
                                                   f"整改期限至 {v.rectify_by}"),
@@ -395,29 +387,13 @@ def terminate(request: Request, session: SessionDep, lease_id: int, form: Form,
                 confirm="confirm")
 
 
-def _visible_violation(session: Session, user: User, violation_id: int) -> Violation:
-    """The violation if ``user`` may see its lease (or, for an operator's violation, its
-    project); 404 like a missing one otherwise."""
-    found = session.get(Violation, violation_id)
-    try:
-        if found is None:
-            raise NotFound
-        if found.lease_id is not None:
-            leases.get(session, user, found.lease_id)
-        else:
-            service.get_project(session, user, found.project_id)
-    except NotFound:
-        raise NotFound("未找到该违规记录") from None
-    return found
-
-
 @router.post("/violations/{violation_id:int}/rectified", name="violation_rectified")
 def violation_rectified(request: Request, session: SessionDep, violation_id: int, form: Form,
                         user: User = require(Role.developer, Role.office)) -> Response:
     """A violation rectified (a tenant's, from the lease page; an operator's, from the project
     page): back to that page; refused → that page again with the message in form
     ``rectified_{violation_id}``."""
-    violation = _visible_violation(session, user, violation_id)
+    violation = lease_repo.visible_violation(session, user, violation_id)
     lease_id, project_id = violation.lease_id, violation.project_id
     back = f"/leases/{lease_id}" if lease_id is not None else f"/projects/{project_id}"
     f = FormState.of(form)

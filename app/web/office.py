@@ -14,17 +14,24 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from app.accounts.deps import SessionDep
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.approval import review, service
+from app.approval.enums import ProjectStatus
+from app.approval.repository import get_project
 from app.approval.schemas import AcceptIn, DispatchIn, MaterialsIn, MeetingIn, RevokeIn
 from app.core.errors import NotFound, ProblemError
-from app.operation import exits
 from app.operation import repository as operation_repo
+from app.operation import service as operation
+from app.operation import views as operation_views
+from app.operation.enums import ExitRequestStatus
 from app.operation.schemas import ExitDecisionIn
 from app.tenants import applications, lottery
 from app.tenants import repository as tenants_repo
+from app.tenants import views as tenant_views
+from app.tenants.enums import ApplicationStatus, LotteryStatus
 from app.tenants.schemas import ApplicationReview
+from app.tenants.workflows import LOTTERY
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, blank, optional, row_renamer, rows, text
 from app.web.pager import PAGE, next_url
@@ -42,8 +49,10 @@ def queue(request: Request, session: SessionDep, cursor: int | None = None,
     exit requests (3 working days) and listings waiting for 住建 or overdue. Each list is
     paged on its own (50 a page; ``cursor``, ``exit_cursor``, ``listing_cursor``)."""
     items = review.queue(session, user, cursor=cursor, limit=PAGE)
-    pending = exits.queue(session, cursor=exit_cursor, limit=PAGE)
-    listings = operation_repo.listing_queue(session, user, cursor=listing_cursor, limit=PAGE)
+    pending = operation_views.exit_queue(
+        session, *operation_repo.pending_exit_requests(session, cursor=exit_cursor, limit=PAGE))
+    listings = operation_views.listing_queue(
+        session, operation_repo.listing_queue(session, user, cursor=listing_cursor, limit=PAGE))
     return render(request, "office/queue.html", {
         "items": items.items, "next_url": next_url(request, items.next_cursor),
         "exits": pending.items, "exits_next_url": next_url(request, pending.next_cursor, "exit_cursor"),
@@ -112,7 +121,7 @@ def meeting(request: Request, session: SessionDep, project_id: int, form: Form,
                    "decision": optional(f, "decision"), "minutes": text(f, "minutes"),
                    "held_on": optional(f, "held_on"), "reasons": reasons}),
                lambda data: service.record_meeting(session, user, project_id, data),
-               lambda p: ("评审会通过，已报市领导小组审批" if p.status == "meeting_passed"
+               lambda p: ("评审会通过，已报市领导小组审批" if p.status == ProjectStatus.meeting_passed
                           else f"评审会未通过，已出具不符合通知书 {p.notice.number if p.notice else ''}"),
                rename=row_renamer("reasons", kept))
 
@@ -120,7 +129,7 @@ def meeting(request: Request, session: SessionDep, project_id: int, form: Form,
 @router.post("/projects/{project_id:int}/revoke", name="project_revoke")
 def revoke(request: Request, session: SessionDep, project_id: int, form: Form,
            user: User = OFFICE) -> Response:
-    project = service.get_project(session, user, project_id)
+    project = get_project(session, user, project_id)
     number = project.certificate.number if project.certificate else ""
     return act(request, session, user, project_id, "revoke", form,
                lambda f: RevokeIn.model_validate({"reason": text(f, "reason"),
@@ -132,21 +141,21 @@ def revoke(request: Request, session: SessionDep, project_id: int, form: Form,
 @router.post("/exit-requests/{request_id:int}/decision", name="exit_decision")
 def decide_exit(request: Request, session: SessionDep, request_id: int, form: Form,
                 user: User = OFFICE) -> Response:
-    project_id = exits.pending_request_project(session, request_id)
+    project_id = operation_repo.pending_request_project(session, request_id)
     if project_id is None:
         raise NotFound("未找到待决定的退出申请")
     return act(request, session, user, project_id, "exit_decision", form,
                lambda f: ExitDecisionIn.model_validate({"approve": optional(f, "approve"),
                                                         "comment": text(f, "comment")}),
-               lambda data: exits.decide_exit(session, user, request_id, data),
-               lambda r: f"已{'同意' if r.status == 'approved' else '不同意'}退出"
+               lambda data: operation.decide_exit(session, user, request_id, data),
+               lambda r: f"已{'同意' if r.status == ExitRequestStatus.approved else '不同意'}退出"
                          + (f"（{r.document_no}）" if r.document_no else ""))
 
 
 # ---- tenant applications ---------------------------------------------------------------------
 
-APPLICATION_STATUSES = [("submitted", "待审核"), ("approved", "审核通过，待配租"), ("refused", "审核未通过"),
-                        ("leased", "已签约"), ("withdrawn", "已撤回"), ("", "全部")]
+APPLICATION_STATUSES = [(s.value, s.label) for s in ApplicationStatus if s != ApplicationStatus.closed
+                        ] + [("", "全部")]
 
 
 @router.get("/office/applications", name="office_applications")
@@ -154,8 +163,8 @@ def application_list(request: Request, session: SessionDep, status: str = "submi
                      cursor: int | None = None, user: User = OFFICE) -> Response:
     """Applications in one state (or all), newest first, 50 a page (keyset)."""
     wanted = status if status in {s for s, _ in APPLICATION_STATUSES} else "submitted"
-    found = applications.applications_page(session, user, wanted or None, None, cursor=cursor,
-                                           limit=PAGE)
+    found = tenant_views.applications_page(session, user, tenants_repo.applications(
+        session, user, wanted or None, None, cursor=cursor, limit=PAGE))
     return render(request, "office/applications.html", {
         "items": found.items, "next_url": next_url(request, found.next_cursor),
         "status": wanted, "statuses": APPLICATION_STATUSES})
@@ -163,8 +172,8 @@ def application_list(request: Request, session: SessionDep, status: str = "submi
 
 def _application_page(request: Request, session: Any, user: User, application_id: int,
                       f: FormState | None = None, status_code: int = 200) -> Response:
-    found = applications.get(session, user, application_id)
-    view = applications.application_view(session, found)
+    found = tenants_repo.application(session, user, application_id)
+    view = tenant_views.application_view(session, user, found)
     return render(request, "office/application.html", {"a": view, "f": f or FormState()},
                   status_code=status_code)
 
@@ -178,7 +187,7 @@ def application_detail(request: Request, session: SessionDep, application_id: in
 @router.post("/office/applications/{application_id:int}/review", name="office_application_review")
 def review_application(request: Request, session: SessionDep, application_id: int, form: Form,
                        user: User = OFFICE) -> Response:
-    applications.get(session, user, application_id)
+    tenants_repo.application(session, user, application_id)
     f = FormState.of(form)
     decision = text(form, "decision")
     if decision not in ("approve", "refuse"):
@@ -208,7 +217,9 @@ def lotteries(request: Request, session: SessionDep, cursor: int | None = None,
     """Projects in operation with their waiting applications, units and draws; 50 a page."""
     found = tenants_repo.lottery_board(session, user, cursor=cursor, limit=PAGE)
     return render(request, "office/lotteries.html", {
-        "items": found.items, "next_url": next_url(request, found.next_cursor)})
+        "items": found.items, "next_url": next_url(request, found.next_cursor),
+        "lottery_labels": LotteryStatus.labels(),
+        "may_draw": lambda drawing: "draw" in LOTTERY.allowed(user, drawing)})
 
 
 @router.post("/office/projects/{project_id:int}/lottery", name="office_lottery_commit")

@@ -14,15 +14,14 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import SessionDep
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
-from app.approval import service
+from app.approval.repository import get_project
 from app.core.errors import NotFound
 from app.leases import service as leases
 from app.leases.schemas import OperatorViolationIn
-from app.operation import exits, subsidies
-from app.operation import transfers as operation
-from app.operation.models import Subsidy
+from app.operation import repository as operation_repo
+from app.operation import service as operation
 from app.operation.schemas import SubsidyIn, SubsidyPayIn, TransferIn, UnapprovedExitIn
 from app.tenants import applications
 from app.tenants.schemas import PriorityGroupIn
@@ -46,14 +45,14 @@ def renamer(fields: dict[str, str]) -> Rename:
 def subsidy_project_id(session: Session, user: User, subsidy_id: int) -> int:
     """The project of a subsidy the viewer may see; a missing one and one outside the viewer's
     scope both answer the same 404."""
-    found = session.get(Subsidy, subsidy_id)
+    project_id = operation_repo.subsidy_project_id(session, subsidy_id)
     try:
-        if found is None:
+        if project_id is None:
             raise NotFound
-        service.get_project(session, user, found.project_id)
+        get_project(session, user, project_id)
     except NotFound:
         raise NotFound("未找到该补助记录") from None
-    return found.project_id
+    return project_id
 
 
 # ---- subsidies (第十二、十三条) ------------------------------------------------------------------
@@ -66,7 +65,7 @@ def grant_subsidy(request: Request, session: SessionDep, project_id: int, form: 
                lambda f: SubsidyIn.model_validate({
                    "amount_yuan": optional(f, "amount_yuan"), "source": text(f, "source"),
                    "document_no": text(f, "document_no"), "granted_on": optional(f, "granted_on")}),
-               lambda data: subsidies.grant(session, user, project_id, data),
+               lambda data: operation.grant_subsidy(session, user, project_id, data),
                lambda s: f"已核定建设补助资金 {s.amount_yuan} 元（{s.document_no}）")
 
 
@@ -77,7 +76,7 @@ def pay_subsidy(request: Request, session: SessionDep, subsidy_id: int, form: Fo
     project_id = subsidy_project_id(session, user, subsidy_id)
     return act(request, session, user, project_id, f"subsidy_pay_{subsidy_id}", form,
                lambda f: SubsidyPayIn.model_validate({"paid_on": optional(f, "paid_on")}),
-               lambda data: subsidies.pay(session, user, subsidy_id, data),
+               lambda data: operation.pay_subsidy(session, user, subsidy_id, data),
                lambda s: f"已拨付建设补助资金 {s.amount_yuan} 元（{s.paid_on}）")
 
 
@@ -93,7 +92,7 @@ def transfer(request: Request, session: SessionDep, project_id: int, form: Form,
                    "reason": optional(f, "transfer_reason"),
                    "document_no": text(f, "transfer_document_no"),
                    "transferred_on": optional(f, "transferred_on")}),
-               lambda data: operation.transfer(session, user, project_id, data),
+               lambda data: operation.transfer_operation(session, user, project_id, data),
                lambda p: f"运营权已转让给{p.operator_unit_name}，受让单位不得改变保障性租赁住房用途",
                rename=renamer(TRANSFER_FIELDS))
 
@@ -107,7 +106,7 @@ def unapproved_exit(request: Request, session: SessionDep, project_id: int, form
     return act(request, session, user, project_id, "unapproved_exit", form,
                lambda f: UnapprovedExitIn.model_validate({"found_on": optional(f, "found_on"),
                                                           "reason": text(f, "exit_reason")}),
-               lambda data: exits.record_unapproved_exit(session, user, project_id, data),
+               lambda data: operation.record_unapproved_exit(session, user, project_id, data),
                "已记录未经批准退出：优惠政策已取消，认定书已撤销，已拨付的补助资金须退回（第四十四条）",
                rename=renamer(EXIT_FIELDS))
 

@@ -1,14 +1,16 @@
 """The project pages every party shares: the list and the project page.
 
 The project page shows what the viewer may see of one project (scoped by
-:func:`app.approval.service.get_project`: 404 outside the viewer's scope) — the application,
-the review clock, the rule checks and annex-5 checklist, department opinions, the meeting
-and leader records, the status history with reasons, and after certification the units,
-listing, rents, operation and exit, subsidies, benefits and priority groups, and (for those
-who may see it) the operator's credit record — plus the forms of the steps the viewer's role
-can take in the project's state. Each form posts to its own route in the role's module
-(developer.py, office.py, department.py, leader.py, operation.py); a refused step re-renders this page with
-the errors beside that form's fields (:func:`act`).
+:func:`app.approval.repository.get_project`: 404 outside the viewer's scope) — the
+application, the review clock, the rule checks and annex-5 checklist, department opinions,
+the meeting and leader records, the status history with reasons, and after certification the
+units, listing, rents, operation and exit, subsidies, benefits and priority groups, and (for
+those who may see it) the operator's credit record — plus the forms of exactly the steps the
+transition tables allow the viewer now (``allowed_actions`` of app.approval.workflows.APPROVAL
+and app.operation.workflows.OPERATION; the template names each form by its action). Each form
+posts to its own route in the role's module (developer.py, office.py, department.py,
+leader.py, operation.py); a refused step re-renders this page with the errors beside that
+form's fields (:func:`act`).
 """
 
 from __future__ import annotations
@@ -19,29 +21,31 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.accounts import repository as accounts_repo
 from app.accounts.deps import SessionDep
-from app.accounts.models import Organization, User
-from app.accounts.roles import Role
-from app.approval import documents, review, service
+from app.accounts.enums import Role
+from app.accounts.models import User
 from app.approval import repository as approval_repo
-from app.approval.api import project_view
-from app.approval.benefits import benefit_records
+from app.approval import review
+from app.approval import views as approval_views
 from app.approval.checks import project_checks
+from app.approval.enums import EVER_CERTIFIED
+from app.approval.enums import ProjectStatus as S
 from app.approval.facts import COMMITMENT_TEXT, facts_of
-from app.approval.status import EDITABLE, EVER_CERTIFIED, IN_OPERATION, WITHDRAWABLE
-from app.approval.status import ProjectStatus as S
+from app.approval.workflows import allowed_actions
 from app.core import clock
 from app.core.errors import NotFound, ProblemError
 from app.core.paging import Page
-from app.leases import service as leases
-from app.leases.service import OPERATOR_VIOLATIONS
-from app.operation import exits, rents, subsidies, units
-from app.operation import transfers as operation
+from app.leases import repository as leases_repo
+from app.leases import views as leases_views
+from app.leases.enums import OperatorViolationKind
+from app.operation import repository as operation_repo
+from app.operation import views as operation_views
+from app.operation import workflows as _operation_workflows  # noqa: F401  (its steps in allowed_actions)
+from app.operation.enums import RentStandardStatus, TransferReason
 from app.tenants import applications
 from app.web.core import attempt, page_router, redirect, render, require
 from app.web.forms import FormState, Rename
@@ -69,72 +73,13 @@ def project_list(request: Request, session: SessionDep, status: str | None = Non
     """My projects (developer) or the projects the viewer may see, with status and clock;
     newest first, 50 a page (keyset)."""
     wanted = status if status in S.__members__ else None
-    found = service.projects_page(session, user, wanted, cursor=cursor, limit=PAGE)
+    found = approval_repo.projects_page(session, user, wanted, cursor=cursor, limit=PAGE)
     clocks = review.clocks(session, found.items)
     items = [{"project": p, "status_label": S(p.status).label, "clock": clocks.get(p.id)}
              for p in found.items]
     return render(request, "projects/list.html", {
         "items": items, "status": wanted, "statuses": [(s.value, s.label) for s in S],
         "next_url": next_url(request, found.next_cursor)})
-
-
-def actions_for(user: User, project: Any, context: dict[str, Any]) -> set[str]:
-    """The forms to show: the steps this role can take in this state (the services decide)."""
-    status, role = S(project.status), user.role
-    shown: set[str] = set()
-    if role == Role.developer:
-        if status in EDITABLE:
-            shown |= {"edit", "submit"}
-        if status in WITHDRAWABLE:
-            shown.add("withdraw")
-        if status == S.awaiting_materials:
-            shown.add("supplement")
-        if status in IN_OPERATION:
-            shown |= {"units"}
-            if project.listed_on is None:
-                shown.add("completion")
-                if project.completed_on is not None:
-                    shown.add("listing")
-            if context["rents"] and context["rents"]["appraisals"]:
-                shown.add("rent")
-            if project.operation_started_on is None:
-                shown.add("operation")
-            else:
-                shown.add("exit")
-            shown.add("priority_group")  # 第三十一条 (app/web/operation.py)
-    elif role == Role.office:
-        if status == S.submitted:
-            shown |= {"accept", "return"}
-        if status in (S.accepted, S.in_review):
-            shown |= {"dispatch", "request_materials"}
-        if status == S.in_review:
-            shown.add("meeting")
-        if status in IN_OPERATION and project.certificate is not None:
-            shown.add("revoke")
-        if any(r["status"] == "pending" for r in context["exit_requests"]):
-            shown.add("exit_decision")
-        # project operation (app/web/operation.py): subsidies, transfer, unapproved exit, violations
-        if status in IN_OPERATION:
-            shown |= {"subsidy", "transfer", "unapproved_exit"}
-            if any(s.paid_on is None for s in context["subsidies"]):
-                shown.add("subsidy_pay")
-        shown.add("operator_violation")  # 第四十六条: the service takes any project the office sees
-    elif role == Role.department:
-        mine = next((d for d in context["dispatches"] if d["department_id"] == user.department_id), None)
-        if mine and mine["opinion"] is None and status in (S.in_review, S.awaiting_materials):
-            shown.add("opinion")
-        code = user.department.code if user.department else None
-        if code == "zhujian" and status in IN_OPERATION:
-            shown.add("appraisal")
-            counts = context["units"]  # units not yet verified: neither published nor leased
-            if project.listed_on is not None and counts["units"] > counts["published"] + counts["leased"]:
-                shown.add("verify_listing")
-        if code == "fagai" and context["rents"] and any(
-                s["status"] == "proposed" for s in context["rents"]["standards"]):
-            shown.add("file_rent")
-    elif role == Role.leader and status == S.meeting_passed:
-        shown.add("leader")
-    return shown
 
 
 # ---- project operation reads (the forms are in app/web/operation.py) -------------------------
@@ -150,62 +95,59 @@ def operator_credit(session: Session, user: User, project: Any,
     roles); None for anyone else."""
     if user.organization_id != project.organization_id and user.role not in CREDIT_READERS:
         return None
-    return leases.credit(session, organization_id=project.organization_id, cursor=cursor,
-                         limit=PAGE)
+    return leases_views.credit_page(leases_repo.credit(
+        session, organization_id=project.organization_id, cursor=cursor, limit=PAGE))
 
 
 def priority_groups_view(session: Session, project: Any) -> list[dict[str, Any]]:
     """第三十一条: the project's priority groups (public, like the API's list) with unit names."""
     groups = applications.priority_groups(session, project.id)
     ids = {i for g in groups for i in g.organization_ids}
-    names = {oid: name for oid, name in session.execute(
-        select(Organization.id, Organization.name).where(Organization.id.in_(ids)))} if ids else {}
+    names = operation_repo.organization_names(session, ids) if ids else {}
     return [{"name": g.name, "kind_label": PRIORITY_KINDS.get(g.kind, g.kind), "rank": g.rank,
              "organizations": [names.get(i, f"单位 {i}") for i in g.organization_ids]} for g in groups]
-
-
-def visible_organizations(session: Session, user: User) -> list[Organization]:
-    """The organisations the viewer may see, as ``GET /organizations`` lists them."""
-    return list(session.scalars(select(Organization).where(Organization.visible_to(user))
-                                .order_by(Organization.name)))
 
 
 def project_page(request: Request, session: Session, user: User, project_id: int, *,
                  forms: dict[str, FormState] | None = None, status_code: int = 200,
                  credit_cursor: int | None = None) -> Response:
-    project = service.get_project(session, user, project_id)
+    project = approval_repo.get_project(session, user, project_id)
     credit = operator_credit(session, user, project, credit_cursor)
-    view = project_view(project)
-    history = [service.event_view(e) for e in service.history(session, project)]
+    view = approval_views.project_view(project)
+    history = [approval_views.event_view(e) for e in approval_repo.history(session, project)]
     ever_certified = project.status in EVER_CERTIFIED
     context: dict[str, Any] = {
         "p": view, "project": project, "history": history,
         "clock": clock_or_none(session, project),
         "checks": project_checks(session, project, facts_of(project), clock.today()),
-        "dispatches": [service.dispatch_view(d) for d in project.dispatches],
+        "dispatches": [approval_views.dispatch_view(d) for d in project.dispatches],
         "material_requests": list(project.material_requests),
         "meeting": approval_repo.meeting_of(session, project.id),
         "leader_decision": approval_repo.leader_decision_of(session, project.id),
-        "units": units.summary(session, project) if ever_certified else None,
-        "listing": units.listing_view(session, project) if ever_certified else None,
-        "rents": rents.rents_view(session, project) if ever_certified else None,
-        "operation": operation.operation_view(session, project) if ever_certified else None,
-        "exit_requests": exits.requests_of(session, project) if ever_certified else [],
+        "units": operation_views.units_summary(session, project) if ever_certified else None,
+        "listing": operation_views.listing_view(session, project) if ever_certified else None,
+        "rents": operation_views.rents_view(session, project) if ever_certified else None,
+        "operation": operation_views.operation_view(session, project) if ever_certified else None,
+        "exit_requests": operation_views.requests_of(session, project) if ever_certified else [],
         "commitment_text": COMMITMENT_TEXT,
-        "subsidies": subsidies.of_project(session, project) if ever_certified else [],
-        "benefits": benefit_records(session, project) if ever_certified else [],
+        "subsidies": ([operation_views.subsidy_view(s)
+                       for s in operation_repo.subsidies_of(session, project.id)]
+                      if ever_certified else []),
+        "benefits": ([approval_views.benefit_view(b) for b in approval_repo.benefits_of(session, project)]
+                     if ever_certified else []),
         "priority_groups": priority_groups_view(session, project),
         "operator_credit": credit.items if credit is not None else None,
         "credit_next_url": (f"/projects/{project.id}?credit_cursor={credit.next_cursor}#credit-title"
                             if credit is not None and credit.next_cursor is not None else None),
     }
-    context["actions"] = actions_for(user, project, context)
-    if "transfer" in context["actions"]:
-        context["transfer_options"] = [(o.id, o.name) for o in visible_organizations(session, user)
+    # the forms to render: exactly the steps the transition tables allow the viewer now
+    context["actions"] = allowed_actions(session, user, project)
+    if "transfer" in context["actions"]:  # (the office, which sees every organisation)
+        context["transfer_options"] = [(o.id, o.name) for o in accounts_repo.organizations(session)
                                        if o.id != project.organization_id]
-        context["transfer_reasons"] = list(operation.TRANSFER_REASONS.items())
+        context["transfer_reasons"] = list(TransferReason.labels().items())
     if "operator_violation" in context["actions"]:
-        context["operator_violation_kinds"] = list(OPERATOR_VIOLATIONS.items())
+        context["operator_violation_kinds"] = list(OperatorViolationKind.labels().items())
     if "priority_group" in context["actions"]:  # the employers a tenant's profile names
         context["priority_organizations"] = accounts_repo.organizations(session)
     if "dispatch" in context["actions"]:
@@ -228,9 +170,10 @@ def unplaced(forms: dict[str, FormState], context: dict[str, Any]) -> list[FormS
     shown = context["actions"]
     placed = set(shown)
     if "subsidy_pay" in shown:
-        placed |= {f"subsidy_pay_{s.id}" for s in context["subsidies"] if s.paid_on is None}
+        placed |= {f"subsidy_pay_{s['id']}" for s in context["subsidies"] if s["paid_on"] is None}
     if "file_rent" in shown:
-        placed |= {f"file_rent_{s['id']}" for s in context["rents"]["standards"] if s["status"] == "proposed"}
+        placed |= {f"file_rent_{s['id']}" for s in context["rents"]["standards"]
+                   if s["status"] == RentStandardStatus.proposed}
     return [f for name, f in forms.items() if name not in placed and f.invalid]
 
 
@@ -247,11 +190,11 @@ def project_notice(request: Request, session: SessionDep, project_id: int,
                    user: User = require(*PROJECT_READERS)) -> Response:
     """不符合保障性租赁住房项目通知书 with its reasons and articles (the parties only; the
     public page ``/notices/{number}`` confirms it exists without the reasons)."""
-    project = service.get_project(session, user, project_id)
+    project = approval_repo.get_project(session, user, project_id)
     if project.notice is None:
         raise NotFound("该项目没有不符合保障性租赁住房项目通知书")
     return render(request, "documents/notice.html",
-                  {"notice": documents.notice_view(project.notice, project)})
+                  {"notice": approval_views.notice_view(project.notice, project)})
 
 
 def act(request: Request, session: Session, user: User, project_id: int, name: str,
@@ -261,7 +204,7 @@ def act(request: Request, session: Session, user: User, project_id: int, name: s
     """One step on a project: parse the form (``build``), call the service (``call``) in a
     savepoint; refused → the project page again with the errors beside form ``name``. A project
     the viewer may not see answers 404 before the form is even read."""
-    service.get_project(session, user, project_id)
+    approval_repo.get_project(session, user, project_id)
     f = FormState.of(form, lists=lists)
     try:
         data = build(form)

@@ -13,9 +13,12 @@ from app.accounts.deps import SessionDep
 from app.core.config import get_settings
 from app.core.documents.qr import qr_svg
 from app.core.errors import NotFound
-from app.leases import service as leases
-from app.operation import rents, units
-from app.tenants import lottery
+from app.leases import repository as leases_repo
+from app.leases import views as leases_views
+from app.operation import repository as operation_repo
+from app.operation import views as operation_views
+from app.tenants import repository as tenants_repo
+from app.tenants import views as tenants_views
 from app.web.core import OptionalUser, page_router, redirect, render
 from app.web.nav import PUBLIC, nav_for
 from app.web.pager import PAGE, next_url
@@ -62,7 +65,7 @@ def lease_url(number: str) -> str:
 def verify_lease(request: Request, session: SessionDep, _: OptionalUser, number: str) -> Response:
     """第二十三条: anyone checks an electronic lease (the QR target on the tenant's lease page)."""
     try:
-        found = leases.verify_public(session, number)
+        found = leases_views.verify_view(session, leases_repo.by_number(session, number))
     except NotFound:
         return render(request, "public/lease_verify.html", {"number": number, "lease": None},
                       status_code=404)
@@ -73,7 +76,7 @@ def verify_lease(request: Request, session: SessionDep, _: OptionalUser, number:
 @router.get("/listings/{code}", name="listing_verify")
 def verify_listing(request: Request, session: SessionDep, _: OptionalUser, code: str) -> Response:
     try:
-        found = units.public_unit(session, code)
+        found = operation_views.public_unit(operation_repo.unit_by_code(session, code))
     except NotFound:
         return render(request, "public/listing_verify.html", {"code": code, "unit": None},
                       status_code=404)
@@ -85,7 +88,8 @@ def public_rents(request: Request, session: SessionDep, _: OptionalUser,
                  cursor: int | None = None) -> Response:
     """第三十七条: the filed rent standards in force, project by project (向社会公布), by
     district and name, 50 projects a page."""
-    found = rents.public_rents(session, cursor=cursor, limit=PAGE)
+    found = operation_views.public_rents(session, operation_repo.projects_with_filed_rents(
+        session, cursor=cursor, limit=PAGE))
     return render(request, "public/rents.html", {
         "rents": found.items, "next_url": next_url(request, found.next_cursor)})
 
@@ -93,5 +97,5 @@ def public_rents(request: Request, session: SessionDep, _: OptionalUser,
 @router.get("/lotteries/{lottery_id:int}", name="lottery_page")
 def lottery_page(request: Request, session: SessionDep, _: OptionalUser, lottery_id: int) -> Response:
     """第三十一条: the published draw — commitment and applicants before, seed and order after."""
-    found = lottery.find(session, lottery_id)
-    return render(request, "public/lottery.html", {"lottery": lottery.public_view(found)})
+    found = tenants_repo.lottery(session, lottery_id)
+    return render(request, "public/lottery.html", {"lottery": tenants_views.lottery_view(found)})

@@ -11,12 +11,14 @@ from pydantic import ValidationError
 
 from app.accounts import repository as accounts_repo
 from app.accounts.deps import SessionDep
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.core import clock
 from app.core.errors import ProblemError
+from app.core.paging import Page
 from app.leases import flows
-from app.tenants import applications
+from app.tenants import applications, views
+from app.tenants import repository as tenants_repo
 from app.tenants import service as tenants
 from app.tenants.schemas import ApplicationIn, CommitmentIn, ProfileIn
 from app.web.core import Form, attempt, page_router, redirect, render, require
@@ -37,12 +39,18 @@ def _refused(exc: ProblemError) -> None:
 def home(request: Request, session: SessionDep, cursor: int | None = None,
          user: User = TENANT) -> Response:
     """My details, my latest applications, and my notices, newest first (``cursor``: 50 a page)."""
-    me = tenants.tenant_view(session, user)
-    mine = applications.applications_page(session, user, None, None, limit=PAGE)
-    notices = applications.notices_page(session, user, cursor=cursor, limit=PAGE)
+    me = views.tenant_view(session, user)
+    mine = _mine(session, user, None)
+    notices = tenants_repo.notices_page(session, user, cursor=cursor, limit=PAGE)
     return render(request, "tenant/home.html", {
         "me": me, "applications": mine.items, "notices": notices.items,
         "next_url": next_url(request, notices.next_cursor)})
+
+
+def _mine(session: Any, user: User, cursor: int | None) -> Page[dict[str, Any]]:
+    """A page of my applications, newest first, as views (with what I may do on each)."""
+    return views.applications_page(session, user, tenants_repo.applications(
+        session, user, None, None, cursor=cursor, limit=PAGE))
 
 
 # ---- profile -----------------------------------------------------------------------------------
@@ -56,7 +64,7 @@ def _profile_page(request: Request, session: Any, f: FormState, status_code: int
 
 @router.get("/tenant/profile", name="tenant_profile")
 def profile_form(request: Request, session: SessionDep, user: User = TENANT) -> Response:
-    me = tenants.tenant_view(session, user)
+    me = views.tenant_view(session, user)
     values = {k: "" if me[k] is None else str(me[k]) for k in
               ("phone", "residence_district", "work_district", "employer_name", "employer_organization_id")}
     return _profile_page(request, session, FormState(values))
@@ -84,19 +92,13 @@ def save_profile(request: Request, session: SessionDep, form: Form, user: User =
 
 def _commitment_page(request: Request, session: Any, user: User, f: FormState,
                      status_code: int = 200) -> Response:
-    me = tenants.tenant_view(session, user)
+    me = views.tenant_view(session, user)
     return render(request, "tenant/commitment.html", {"f": f, "me": me}, status_code=status_code)
 
 
 @router.get("/tenant/commitment", name="tenant_commitment")
 def commitment_form(request: Request, session: SessionDep, user: User = TENANT) -> Response:
-    signed = tenants.commitment_of(session, user.id)
-    values: dict[str, Any] = {"clauses": []}
-    if signed is not None:
-        d = signed.declaration
-        values |= {"owns_home_in_central_area": "true" if d.get("owns_home_in_central_area") else "false",
-                   "public_rental_qualified": "on" if d.get("public_rental_qualified") else "",
-                   "receiving_public_rental": "on" if d.get("receiving_public_rental") else ""}
+    values: dict[str, Any] = {"clauses": []} | views.declaration_values(session, user)
     return _commitment_page(request, session, user, FormState(values))
 
 
@@ -133,7 +135,7 @@ def sign_commitment(request: Request, session: SessionDep, form: Form, user: Use
 
 def _apply_page(request: Request, session: Any, f: FormState, status_code: int = 200,
                 cursor: int | None = None) -> Response:
-    housing = applications.housing_on_offer(session, cursor=cursor, limit=PAGE)
+    housing = views.housing_page(tenants_repo.housing_on_offer(session, cursor=cursor, limit=PAGE))
     return render(request, "tenant/apply.html", {
         "f": f, "housing": housing.items,
         "next_url": f"/tenant/apply?cursor={housing.next_cursor}" if housing.next_cursor else None},
@@ -144,13 +146,7 @@ def _apply_page(request: Request, session: Any, f: FormState, status_code: int =
 def apply_form(request: Request, session: SessionDep, project_id: str = "",
                cursor: int | None = None, user: User = TENANT) -> Response:
     """The application form: the projects on offer (50 a page) and the declaration."""
-    signed = tenants.commitment_of(session, user.id)
-    values: dict[str, Any] = {"project_id": project_id}
-    if signed is not None:
-        d = signed.declaration
-        values |= {"owns_home_in_central_area": "true" if d.get("owns_home_in_central_area") else "false",
-                   "public_rental_qualified": "on" if d.get("public_rental_qualified") else "",
-                   "receiving_public_rental": "on" if d.get("receiving_public_rental") else ""}
+    values: dict[str, Any] = {"project_id": project_id} | views.declaration_values(session, user)
     return _apply_page(request, session, FormState(values), cursor=cursor)
 
 
@@ -176,7 +172,7 @@ def apply(request: Request, session: SessionDep, form: Form, user: User = TENANT
 def my_applications(request: Request, session: SessionDep, cursor: int | None = None,
                     user: User = TENANT) -> Response:
     """My applications, newest first, 50 a page."""
-    found = applications.applications_page(session, user, None, None, cursor=cursor, limit=PAGE)
+    found = _mine(session, user, cursor)
     return render(request, "tenant/applications.html", {
         "items": found.items, "next_url": next_url(request, found.next_cursor)})
 
@@ -205,7 +201,7 @@ def housing_fund(request: Request, session: SessionDep, contribution_months: str
             f.add("contribution_months", "请填写 0 到 600 之间的整数")
             f.detail = "请更正下列标出的内容"
         else:
-            result = flows.housing_fund_check(session, user, int(months), continuous == "true",
-                                                spouse_owns_home == "true")
+            result = views.fund_check_view(flows.housing_fund_check(
+                session, user, int(months), continuous == "true", spouse_owns_home == "true"))
     return render(request, "tenant/fund.html", {"f": f, "result": result},
                   status_code=422 if f.invalid else 200)

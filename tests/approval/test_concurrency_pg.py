@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
-from app.accounts.roles import Role
+from app.accounts.enums import Role
 from app.accounts.schemas import OrganizationCreate, UserCreate
 from app.approval import service
 from app.approval.models import Certificate

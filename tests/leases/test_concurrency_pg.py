@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
-from app.accounts.roles import Role
+from app.accounts.enums import Role
 from app.accounts.schemas import UserCreate
 from app.approval.models import Project
 from app.audit import service as audit

@@ -11,8 +11,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.accounts.schemas import OrganizationCreate, UserCreate
 from app.audit.service import SYSTEM
 from app.core import db as app_db

@@ -14,7 +14,7 @@ from app import PROJECT_ROOT
 from app.core.config import get_settings
 from app.core.http_hygiene import CSP, DOCS_CSP
 from app.main import create_app
-from tests.test_errors import broken_app
+from tests.core.test_errors import broken_app
 
 SECURITY_HEADERS = {"content-security-policy", "x-content-type-options", "referrer-policy",
                     "x-frame-options", "permissions-policy"}

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import DataError
 
 from app.main import create_app
-from tests.test_errors import is_problem
+from tests.core.test_errors import is_problem
 
 HUGE = "38514798271236380560902324224"  # beyond 64 bits: SQLite cannot even bind it
 

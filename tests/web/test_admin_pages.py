@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.enums import Role
 from app.accounts.models import Organization, User
-from app.accounts.roles import Role
 from app.calendar import service as calendar_service
 from app.calendar.models import CalendarYear
 from app.tenants.models import RegistryImport

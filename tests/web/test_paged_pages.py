@@ -7,8 +7,8 @@ import html
 import re
 from collections.abc import Callable
 
+from app.accounts.enums import Role
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.core.paging import DEFAULT_LIMIT
 from tests.approval.conftest import Cast
 from tests.web.conftest import Person

@@ -44,7 +44,7 @@ from app.leases.models import Lease
 from app.leases.schemas import LeaseIn, OperatorViolationIn, ViolationIn
 from app.main import app
 from app.models import metadata
-from app.operation import rents
+from app.operation import service as operation
 from app.operation.models import Appraisal, Subsidy, Unit
 from app.operation.schemas import RateIn, RentStandardIn
 from app.seed import seed_demo
@@ -304,7 +304,7 @@ def build_world(session: Session) -> World:
     assert whole is not None
     w.ids["lease_employer"] = str(whole.id)
     appraisal = session.scalar(select(Appraisal).where(Appraisal.project_id == certified.id))
-    standard = rents.propose(session, dev1, certified.id, RentStandardIn(
+    standard = operation.propose_rent_standard(session, dev1, certified.id, RentStandardIn(
         appraisal_id=appraisal.id, rates=[RateIn(rate_per_m2=Decimal("24.00"))]))  # type: ignore[union-attr]
     w.ids |= {"application1": str(first.id), "application2": str(second.id),
               "lease1": str(lease1.id), "lease2": str(lease2.id),  # type: ignore[union-attr]

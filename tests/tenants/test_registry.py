@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from tests.conftest import count, fake_id_number
-from tests.leases.conftest import csv_file
+from tests.tenants.conftest import csv_file
 
 HEADER = "id_number,address,district,acquired_on"
 runner = CliRunner()

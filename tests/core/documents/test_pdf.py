@@ -27,7 +27,7 @@ from app.core.documents.pdf import (
     render_certificate_pdf,
     render_notice_pdf,
 )
-from tests.documents import samples
+from tests.core.documents import samples
 
 IN_CI = os.environ.get("CI") == "true"
 

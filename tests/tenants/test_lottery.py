@@ -2,7 +2,8 @@
 
 import hashlib
 
-from tests.leases.conftest import apply, approve, lease_body
+from tests.leases.conftest import lease_body
+from tests.tenants.conftest import apply, approve
 
 P = "/api/v1/projects"
 

@@ -1,9 +1,14 @@
-"""Lease search and exports for auditors (审计/监督): any lease, whether it broke a rule.
+"""Reads of oversight: the auditors' lease search and exports, the audit trail, the dashboard's
+counts. Every statement of the package is here.
 
-One SQL statement answers a page: the lease with its project, unit, operator and tenant,
-filtered and ordered for keyset pagination (stable under inserts: the cursor is the last
-row's sort key and id, never an offset). Exports run the same statement without a limit on
-a server-side cursor and stream the rows, so memory stays flat for a million leases.
+Lease search: one SQL statement answers a page: the lease with its project, unit, operator
+and tenant, filtered and ordered for keyset pagination (stable under inserts: the cursor is the
+last row's sort key and id, never an offset). The statement is built once per shape of filters
+(:func:`_statement`, :func:`_paged`) and reused with new parameters; a page is read with
+``fetch_rows`` and the planner setting :data:`SEARCH_PLANNER`. Exports run the same statement
+without a limit on a server-side cursor (:func:`export_result`) or, on PostgreSQL, as ``COPY``
+with the cells computed by the database (:func:`csv_statement`, :func:`copy_csv`), so memory
+stays flat for a million leases.
 
 Flags, computed in SQL so they can also filter:
 * ``above_filed``: monthly rent > area × the filed standard recorded on the lease;
@@ -18,30 +23,33 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import Date, Numeric, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased
 
 from app.accounts.models import Organization, User
+from app.approval.enums import IN_OPERATION
 from app.approval.models import Project
-from app.audit import service as audit
+from app.audit.models import AuditEvent
 from app.core import clock
 from app.core.db import fetch_rows
 from app.core.errors import InvalidInput
-from app.core.personal_data import decrypt_id_number, id_number_digest
+from app.core.personal_data import id_number_digest
 from app.core.pgcopy import copy_out, literal_sql
-from app.leases.models import Lease, LeaseOccupant, Violation
-from app.leases.service import STATUS_LABELS, masked_name
+from app.leases.enums import LeaseStatus
+from app.leases.models import ACTIVE, Lease, LeaseOccupant, Violation
 from app.operation.models import Appraisal, Unit
 from rules.art36_37_rent import oldest_valid_appraisal
-from rules.identifiers import mask_id_number
 from rules.params import value_at
+
+# ---- the lease search ----------------------------------------------------------------------
 
 Sort = Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"]
 Operator = aliased(Organization, name="operator")
@@ -227,66 +235,28 @@ def page_statement(flt: LeaseFilter, *, sort: Sort, cursor: str | None, limit: i
     return _paged(_shape(flt), sort, bool(cursor)), params
 
 
-def _id_number(row: Any, full: bool) -> str | None:
-    """The tenant's 身份证 number: masked (without decrypting, where the mask is stored) or,
-    for an export that asked and was logged, in full."""
-    if row.id_number_enc is None:
-        return None
-    if not full and row.id_number_masked:
-        return row.id_number_masked
-    number = decrypt_id_number(row.id_number_enc)
-    return number if full else mask_id_number(number)
-
-
-def row_view(row: Any, *, full_id_number: bool = False) -> dict[str, Any]:
-    """A lease as auditors see it: the 身份证 number masked unless an export asked for it."""
-    return {
-        "id": row.id, "number": row.number, "kind": row.kind, "status": row.status,
-        "status_label": STATUS_LABELS.get(row.status, row.status), "project_id": row.project_id,
-        "project_name": row.project_name, "district": row.district, "operator": row.operator,
-        "building": row.building, "unit_number": row.unit_number,
-        "tenant": masked_name(row.tenant_name) if row.tenant_name else row.employer,
-        "tenant_id_number": _id_number(row, full_id_number),
-        "start_on": row.start_on, "end_on": row.end_on, "ends_on": row.ends_on,
-        "monthly_rent": row.monthly_rent, "building_area_m2": row.building_area_m2,
-        "rent_cap": (row.building_area_m2 * row.rate_per_m2).quantize(Decimal("0.01")),
-        "above_filed": bool(row.above_filed), "above_appraisal": bool(row.above_appraisal),
-        "appraisal_lapsed": bool(row.appraisal_lapsed), "in_transition": bool(row.in_transition),
-        "violations": bool(row.violations),
-    }
-
-
 # A page joins seven relations; PostgreSQL's search for the best join order took ~6 ms of
 # planning for ~1 ms of execution. The statement is written lease-first (the keyset index
 # drives it), so the planner keeps the written order: planning falls to ~0.5 ms.
 SEARCH_PLANNER = ("join_collapse_limit = 1",)
 
 
-def search(session: Session, flt: LeaseFilter, *, sort: Sort, cursor: str | None,
-           limit: int) -> dict[str, Any]:
+def lease_rows(session: Session, flt: LeaseFilter, *, sort: Sort, cursor: str | None,
+               limit: int) -> tuple[list[Any], str | None]:
+    """One page of the search: its rows (named) and the cursor of the next page, if any."""
     stmt, params = page_statement(flt, sort=sort, cursor=cursor, limit=limit, on=clock.today())
     rows = fetch_rows(session, stmt, params, named=True, planner=SEARCH_PLANNER)
-    return {"items": [row_view(r) for r in rows],
-            "next_cursor": encode_cursor(sort, rows[-1]) if len(rows) == limit else None}
-
-
-CSV_COLUMNS = (
-    ("number", "合同编号"), ("status_label", "状态"), ("project_name", "项目"), ("district", "所在区"),
-    ("operator", "运营单位"), ("building", "楼栋"), ("unit_number", "房号"),
-    ("building_area_m2", "建筑面积"), ("tenant", "承租人"), ("tenant_id_number", "身份证号码"),
-    ("start_on", "起租日"), ("end_on", "合同期满日"), ("ends_on", "终止日"),
-    ("monthly_rent", "月租金"), ("rent_cap", "租金上限"), ("above_filed", "超过备案标准"),
-    ("above_appraisal", "超过评估租金90%"), ("appraisal_lapsed", "评估已逾两年"),
-    ("in_transition", "过渡期"), ("violations", "有违规记录"),
-)
+    return rows, encode_cursor(sort, rows[-1]) if len(rows) == limit else None
 
 
 EXPORT_SETTINGS = ("cursor_tuple_fraction = 1.0", "jit = off", "work_mem = '256MB'")
 
 
-def export_rows(session: Session, flt: LeaseFilter, *, sort: Sort, full_id_numbers: bool,
-                batch: int = 5000) -> Iterator[list[Any]]:
-    """Every matching lease as a list of ``CSV_COLUMNS`` cells, from a server-side cursor.
+def export_result(session: Session, flt: LeaseFilter, *, sort: Sort,
+                  batch: int = 5000) -> CursorResult[Any]:
+    """Every matching lease, in ``sort`` order, from a server-side cursor (``batch`` rows at a
+    time; the columns of :func:`base_statement`, read positionally by
+    :func:`app.oversight.views.export_cells`).
 
     The statement runs on the session's connection (Core rows, no ORM bookkeeping). On
     PostgreSQL the transaction is tuned for reading everything once (``EXPORT_SETTINGS``): the
@@ -300,25 +270,8 @@ def export_rows(session: Session, flt: LeaseFilter, *, sort: Sort, full_id_numbe
     if connection.dialect.name == "postgresql":
         for setting in EXPORT_SETTINGS:
             connection.exec_driver_sql(f"SET LOCAL {setting}")
-    result = connection.execute(stmt.order_by(*order).execution_options(
+    return connection.execute(stmt.order_by(*order).execution_options(
         stream_results=True, yield_per=batch), params)
-    labels, cent, yes_no = STATUS_LABELS, Decimal("0.01"), {True: "是", False: "否"}
-    for (_, number, _, status, start_on, end_on, ends_on, rent, area, rate, _, _, project_name,
-         district, operator, building, unit_number, tenant_name, enc, masked, employer,
-         above_filed, above_appraisal, lapsed, in_transition, violations) in result:
-        # positional unpacking: a million rows × 26 columns makes named access measurable
-        if enc is None:
-            id_number = ""
-        elif masked and not full_id_numbers:
-            id_number = masked
-        else:
-            plain = decrypt_id_number(enc)
-            id_number = plain if full_id_numbers else mask_id_number(plain)
-        yield [number, labels.get(status, status), project_name, district, operator, building,
-               unit_number, area, masked_name(tenant_name) if tenant_name else employer,
-               id_number, start_on, end_on, ends_on, rent, (area * rate).quantize(cent),
-               yes_no[bool(above_filed)], yes_no[bool(above_appraisal)], yes_no[bool(lapsed)],
-               yes_no[bool(in_transition)], yes_no[bool(violations)]]
 
 
 def _masked_name_sql(name: Any) -> Any:
@@ -341,7 +294,7 @@ def csv_statement(flt: LeaseFilter, *, sort: Sort, on: date) -> tuple[Select[Any
     yes_no = {name: case((q.c[name], "是"), else_="否")
               for name in ("above_filed", "above_appraisal", "appraisal_lapsed", "in_transition",
                            "violations")}
-    status = case(*[(q.c.status == key, label) for key, label in STATUS_LABELS.items()],
+    status = case(*[(q.c.status == key, label) for key, label in LeaseStatus.labels().items()],
                   else_=q.c.status)
     tenant = case((q.c.tenant_name.is_not(None), _masked_name_sql(q.c.tenant_name)),
                   else_=q.c.employer)
@@ -370,14 +323,68 @@ def count(session: Session, flt: LeaseFilter) -> int:
     return session.execute(select(func.count()).select_from(stmt.subquery()), params).scalar_one()
 
 
-def record_person_search(session: Session, user: User, flt: LeaseFilter, rows: int) -> None:
-    """Looking up one person's leases by 身份证 number is itself an audit event (who looked up
-    whom, PIPL): the person's account is the event's entity when they are registered; the
-    number is never written, only that a person was searched."""
-    assert flt.tenant_id_number
-    person = session.scalar(select(User.id).where(
-        User.id_number_digest == id_number_digest(flt.tenant_id_number)))
-    audit.record(session, actor=user, action="audit.leases_searched_by_person",
-                 entity_type="user" if person is not None else "person",
-                 entity_id=person if person is not None else "unregistered",
-                 summary={"filters": flt.summary(), "rows": rows})
+def person_id(session: Session, id_number: str) -> int | None:
+    """The account registered with this 身份证 number, if any (looked up by its keyed digest)."""
+    return session.scalar(select(User.id).where(User.id_number_digest == id_number_digest(id_number)))
+
+
+# ---- the audit trail ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventFilter:
+    entity_type: str | None = None
+    entity_id: str | None = None
+    action: str | None = None
+    actor: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def events_page(session: Session, flt: EventFilter, *, cursor: int | None, limit: int,
+                descending: bool = True) -> list[AuditEvent]:
+    """One keyset page: events after ``cursor`` (an event id) in the requested order."""
+    stmt: Select[tuple[AuditEvent]] = select(AuditEvent)
+    for column, value in ((AuditEvent.entity_type, flt.entity_type),
+                          (AuditEvent.entity_id, flt.entity_id),
+                          (AuditEvent.action, flt.action), (AuditEvent.actor, flt.actor)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if flt.since is not None:
+        stmt = stmt.where(AuditEvent.occurred_at >= flt.since)
+    if flt.until is not None:
+        stmt = stmt.where(AuditEvent.occurred_at < flt.until)
+    if cursor is not None:
+        stmt = stmt.where(AuditEvent.id < cursor if descending else AuditEvent.id > cursor)
+    order = AuditEvent.id.desc() if descending else AuditEvent.id.asc()
+    return list(session.scalars(stmt.order_by(order).limit(limit)))
+
+
+# ---- the dashboard's counts -----------------------------------------------------------------
+
+def projects_by_status(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Project.status, func.count()).group_by(Project.status)).all())
+
+
+def units_by_status(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Unit.status, func.count()).group_by(Unit.status)).all())
+
+
+def active_leases_by_rent_share(session: Session,
+                                buckets: Sequence[tuple[str, float | None]]) -> dict[str, int]:
+    """Active leases counted by their rent as a share of its cap (area × filed standard), in
+    ``buckets`` of (label, upper bound); the last bucket, without a bound, takes the rest."""
+    share = Lease.monthly_rent / (Lease.building_area_m2 * Lease.rate_per_m2)
+    bucket = case(*[(share <= bound, label) for label, bound in buckets if bound is not None],
+                  else_=buckets[-1][0])
+    return dict(session.execute(select(bucket, func.count()).where(Lease.status.in_(ACTIVE))
+                                .group_by(bucket)).all())
+
+
+def reappraisals_due(session: Session, today: date) -> int:
+    """Projects in operation whose latest appraisal has lapsed on ``today`` (or that have none)."""
+    latest = (select(Appraisal.project_id, func.max(Appraisal.appraised_on).label("on"))
+              .group_by(Appraisal.project_id).subquery())
+    return session.scalar(
+        select(func.count(Project.id)).outerjoin(latest, latest.c.project_id == Project.id)
+        .where(Project.status.in_([s.value for s in IN_OPERATION]),
+               (latest.c.on.is_(None)) | (latest.c.on < oldest_valid_appraisal(today)))) or 0

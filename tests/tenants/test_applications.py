@@ -1,7 +1,7 @@
 """Profiles, the annex-4 commitment, eligibility (第三十二条) and the office's review (第三十三条)."""
 
 from tests.conftest import count
-from tests.leases.conftest import apply, approve, csv_file
+from tests.tenants.conftest import apply, approve, csv_file
 
 APPLY = "/api/v1/tenant-applications"
 PROPERTIES = "id_number,address,district,acquired_on"

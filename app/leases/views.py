@@ -1,0 +1,135 @@
+"""Presenters of the leases domain: ORM objects → the dicts the routes and pages show.
+
+A page of leases is presented with a fixed number of reads (through
+:mod:`app.leases.repository`) whatever its size; ``allowed_actions`` is what the transition
+tables (:mod:`app.leases.workflows`) let the viewer do with each lease or violation now.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.core import clock
+from app.core.paging import Page, mapped, mapped_all
+from app.core.personal_data import decrypt_id_number
+from app.leases import repository
+from app.leases.enums import HOLDING, LeaseKind, LeaseStatus, ViolationStatus, violation_kind_label
+from app.leases.models import Lease
+from app.leases.workflows import LEASE, VIOLATION
+from rules.art36_37_rent import lease_rent_cap
+from rules.identifiers import mask_id_number
+
+
+def masked_name(name: str | None) -> str:
+    """张三 → 张*, 李小青 → 李*青: enough to recognise, not to identify (PIPL)."""
+    if not name:
+        return "*"
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# ---- leases ------------------------------------------------------------------------------------
+
+def lease_view(session: Session, user: User, lease: Lease) -> dict[str, Any]:
+    """``LeaseRead`` of one lease, as ``user`` sees it."""
+    return lease_views(session, user, [lease])[0]
+
+
+def leases_page(session: Session, user: User, found: Page[Lease]) -> Page[dict[str, Any]]:
+    """A page of leases as :func:`lease_views` (a constant number of statements)."""
+    return mapped_all(found, lambda items: lease_views(session, user, items))
+
+
+def lease_views(session: Session, user: User | None, leases: list[Lease]) -> list[dict[str, Any]]:
+    """``LeaseRead`` of a page of leases, with their units, projects and parties in few reads;
+    ``allowed_actions``: the steps ``user`` may take on each now (none without a user)."""
+    if not leases:
+        return []
+    units = repository.units(session, {lease.unit_id for lease in leases})
+    projects = repository.projects(session, {lease.project_id for lease in leases})
+    orgs = repository.organization_names(session, {lease.operator_organization_id for lease in leases} | {
+        lease.employer_organization_id for lease in leases if lease.employer_organization_id})
+    people = repository.full_names(session, {lease.tenant_id for lease in leases if lease.tenant_id})
+    allowed = ([LEASE.allowed(user, now) for now in repository.leases_now(session, user, leases)]
+               if user is not None else [[] for _ in leases])
+    views = []
+    for lease, actions in zip(leases, allowed, strict=True):
+        unit, project = units[lease.unit_id], projects[lease.project_id]
+        views.append({
+            "id": lease.id, "number": lease.number, "kind": lease.kind, "status": lease.status,
+            "status_label": LeaseStatus.label_of(lease.status), "project_id": project.id,
+            "project_name": project.name, "unit_id": unit.id, "building": unit.building,
+            "unit_number": unit.number, "building_area_m2": lease.building_area_m2,
+            "tenant_name": people.get(lease.tenant_id) if lease.tenant_id else None,
+            "employer": orgs.get(lease.employer_organization_id) if lease.employer_organization_id else None,
+            "operator": orgs[lease.operator_organization_id], "start_on": lease.start_on,
+            "end_on": lease.end_on, "ends_on": lease.ends_on, "monthly_rent": lease.monthly_rent,
+            "rate_per_m2": lease.rate_per_m2,
+            "rent_cap": lease_rent_cap(lease.building_area_m2, lease.rate_per_m2),
+            "prepaid_rent": lease.prepaid_rent, "deposit": lease.deposit, "signed_on": lease.signed_on,
+            "previous_lease_id": lease.previous_lease_id, "home_acquired_on": lease.home_acquired_on,
+            "transition_ends_on": lease.transition_ends_on, "market_rent_from": lease.market_rent_from,
+            "transition_monthly_rent": lease.transition_monthly_rent,
+            "extension_requested_to": lease.extension_requested_to,
+            "extension_status": lease.extension_status,
+            "allowed_actions": actions,
+        })
+    return views
+
+
+def verify_view(session: Session, lease: Lease) -> dict[str, Any]:
+    """``LeaseVerifyRead``: the public check of an electronic lease (第二十三条); the tenant's
+    name is masked."""
+    view = lease_views(session, None, [lease])[0]
+    project = repository.project(session, lease.project_id)
+    running = lease.status in HOLDING
+    valid = running and clock.today() <= lease.ends_on
+    party = view["tenant_name"] if lease.kind == LeaseKind.individual else view["employer"]
+    return {"number": lease.number, "valid": valid,
+            "status_label": "已到期" if running and not valid else LeaseStatus.label_of(lease.status),
+            "project_name": view["project_name"],
+            "address": project.address if project else "", "building": view["building"],
+            "unit_number": view["unit_number"], "building_area_m2": view["building_area_m2"],
+            "start_on": lease.start_on, "ends_on": lease.ends_on,
+            "tenant": masked_name(party) if lease.kind == LeaseKind.individual else (party or ""),
+            "operator": view["operator"]}
+
+
+# ---- occupants ---------------------------------------------------------------------------------
+
+def occupants_page(found: Page[Any]) -> Page[dict[str, Any]]:
+    """``OccupantRead`` of a page of :func:`app.leases.repository.occupants` rows."""
+    return mapped(found, occupant_view)
+
+
+def occupant_view(row: Any) -> dict[str, Any]:
+    o, u, _ = row
+    return {"id": o.id, "name": u.full_name,
+            "id_number_masked": mask_id_number(decrypt_id_number(u.id_number_enc))
+            if u.id_number_enc else None, "moved_in_on": o.moved_in_on,
+            "moved_out_on": o.moved_out_on, "eligible": bool(o.eligibility.get("ok"))}
+
+
+# ---- violations and credit records -------------------------------------------------------------
+
+def credit_page(found: Page[Any]) -> Page[dict[str, Any]]:
+    """``CreditEntry`` of a page of :func:`app.leases.repository.credit` rows."""
+    return mapped(found, credit_entry)
+
+
+def credit_entry(row: Any, user: User | None = None) -> dict[str, Any]:
+    """``CreditEntry`` of a (violation, project name, lease number, id) row; with ``user``,
+    also the steps they may take on the violation now (``allowed_actions``, for the pages)."""
+    v, name, number, _ = row
+    entry = {"violation_id": v.id, "party": v.party, "kind": v.kind,
+             "kind_label": violation_kind_label(v.party, v.kind),
+             "description": v.description, "recorded_on": v.recorded_on, "rectify_by": v.rectify_by,
+             "status": v.status, "status_label": ViolationStatus.label_of(v.status),
+             "resolved_on": v.resolved_on, "project_name": name, "lease_number": number}
+    if user is not None:
+        entry["allowed_actions"] = VIOLATION.allowed(user, v)
+    return entry
