@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from rules import format as fmt
 from rules.dates import add_years
@@ -55,9 +55,18 @@ class ProposedRate:
 
 
 def rent_cap_rate(market_rent_per_m2: Decimal, on: date) -> Decimal:
-    """The highest rate (元/m²/月) a rent standard may set: market rent × 90%, exact."""
+    """The highest rate (元/m²/月) a rent standard may set: market rent × 90%, exact (a
+    market rent of 25.55 gives 22.995: rates are proposed in fen, so 22.99 is the highest)."""
     ratio: Decimal = value_at("rent_cap_ratio", on)
     return market_rent_per_m2 * ratio
+
+
+FEN = Decimal("0.01")
+
+
+def highest_rate_in_fen(cap: Decimal) -> Decimal:
+    """The highest rate a standard can state (in fen, 0.01 元/m²/月) that is not above ``cap``."""
+    return cap.quantize(FEN, rounding=ROUND_FLOOR)
 
 
 def appraisal_valid_until(appraised_on: date, on: date) -> date:

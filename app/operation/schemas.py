@@ -141,6 +141,15 @@ class RentFilingIn(BaseModel):
     filed_on: date | None = Field(default=None, description="备案日期（默认今天）")
 
 
+class CapRead(BaseModel):
+    """The cap of one rate, exact (market rent × 90% may have three or four decimals), and the
+    highest rate in fen a standard can state under it."""
+
+    unit_type: str | None
+    rate_per_m2: Decimal = Field(description="上限（元/m²/月），按评估租金 × 90% 精确计算")
+    highest_rate_per_m2: Decimal = Field(description="可拟订的最高租金（元/m²/月，精确到分）")
+
+
 class RentStandardRead(BaseModel):
     id: int
     project_id: int
@@ -151,7 +160,7 @@ class RentStandardRead(BaseModel):
     proposed_on: date
     filing_no: str | None
     filed_on: date | None
-    caps: list[RateIn]
+    caps: list[CapRead]
 
 
 class RentsRead(BaseModel):

@@ -28,7 +28,13 @@ from app.operation.enums import (
 )
 from app.operation.models import Appraisal, ExitRequest, RentStandard, Subsidy
 from rules.art26_30_listing import listing_state
-from rules.art36_37_rent import AppraisalFacts, appraisal_valid_until, reappraisal_due, rent_cap_rate
+from rules.art36_37_rent import (
+    AppraisalFacts,
+    appraisal_valid_until,
+    highest_rate_in_fen,
+    reappraisal_due,
+    rent_cap_rate,
+)
 from rules.art43_44_exit import exit_allowed_from, exit_decision_clock
 from rules.calendar import CalendarYearMissing
 from rules.project_facts import UnitKind
@@ -105,10 +111,13 @@ def appraisal_view(appraisal: Appraisal, today: date) -> dict[str, Any]:
 
 def standard_view(standard: RentStandard) -> dict[str, Any]:
     facts = appraisal_facts(standard.appraisal)
-    caps = [{"unit_type": r["unit_type"], "rate_per_m2": rent_cap_rate(
-        facts.per_unit_type.get(r["unit_type"], facts.market_rent_per_m2)
-        if r["unit_type"] else facts.market_rent_per_m2, standard.proposed_on)}
-        for r in standard.rates]
+    caps = []
+    for r in standard.rates:
+        market = (facts.per_unit_type.get(r["unit_type"], facts.market_rent_per_m2)
+                  if r["unit_type"] else facts.market_rent_per_m2)
+        cap = rent_cap_rate(market, standard.proposed_on)
+        caps.append({"unit_type": r["unit_type"], "rate_per_m2": cap,
+                     "highest_rate_per_m2": highest_rate_in_fen(cap)})
     return {"id": standard.id, "project_id": standard.project_id,
             "appraisal_id": standard.appraisal_id, "rates": standard.rates,
             "status": standard.status, "status_label": RentStandardStatus(standard.status).label,

@@ -1,9 +1,13 @@
 """The rent chain (第三十六、三十七条): appraisal, proposal capped at 90%, filing, in force."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
+from rules.art36_37_rent import highest_rate_in_fen
 from tests.conftest import count
 
 P = "/api/v1/projects"
@@ -114,3 +118,18 @@ def test_project_flagged_for_reappraisal_after_two_years(cast, today, certified)
     today(date(2027, 5, 21))
     assert cast.get("developer", f"{P}/{certified}/rents")["reappraisal_due"] is True
     assert cast.client.get("/api/v1/rents").json()[0]["reappraisal_due"] is True
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(market=Decimal("25.55"))  # cap 22.995: 22.99 was answered 500 before
+@given(market=st.integers(min_value=100, max_value=30_000).map(lambda fen: Decimal(fen) / 100))
+def test_the_highest_rate_in_fen_is_accepted_through_the_api(cast, certified, market) -> None:
+    appraisal = appraise(cast, certified, market=str(market))
+    best = highest_rate_in_fen(market * Decimal("0.90"))
+    standard = propose(cast, certified, appraisal, (None, str(best)))
+    cap = standard["caps"][0]
+    assert Decimal(cap["rate_per_m2"]) == market * Decimal("0.90")  # shown exactly
+    assert Decimal(cap["highest_rate_per_m2"]) == best
+    problem = propose(cast, certified, appraisal, (None, str(best + Decimal("0.01"))), expect=422)
+    assert problem["violations"][0]["code"] == "rent_above_cap"

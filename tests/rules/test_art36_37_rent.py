@@ -2,6 +2,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rules.art36_37_rent import (
     AppraisalFacts,
@@ -10,6 +12,7 @@ from rules.art36_37_rent import (
     check_appraisal,
     check_lease_rent,
     check_rent_standard,
+    highest_rate_in_fen,
     lease_rent_cap,
     reappraisal_due,
     rent_cap_rate,
@@ -239,3 +242,20 @@ def test_oldest_valid_appraisal_agrees_with_reappraisal_due() -> None:
         first = oldest_valid_appraisal(on)
         assert not reappraisal_due(first, on)
         assert reappraisal_due(first - timedelta(days=1), on)
+
+
+# ---- every market rent in fen: the highest rate in fen passes, one fen more does not -------------
+
+MARKET_RENTS = st.integers(min_value=100, max_value=30_000).map(lambda fen: Decimal(fen) / 100)
+
+
+@given(MARKET_RENTS)
+def test_the_highest_rate_in_fen_is_accepted_and_one_fen_more_refused(market: Decimal) -> None:
+    on = D(2024, 6, 1)
+    cap = rent_cap_rate(market, on)
+    best = highest_rate_in_fen(cap)
+    assert best <= cap < best + Decimal("0.01") and best.as_tuple().exponent == -2
+    facts = AppraisalFacts(D(2024, 1, 10), market, {})
+    assert check_rent_standard([ProposedRate(None, best)], facts, on).ok
+    refused = check_rent_standard([ProposedRate(None, best + Decimal("0.01"))], facts, on)
+    assert [f.code for f in refused.violations] == ["rent_above_cap"]
