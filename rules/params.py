@@ -3,12 +3,21 @@
 Each parameter names its article and a list of values with the date each took effect.
 :func:`value_at` answers the value in force on a date; asking for a date before the first
 value is an error, never a guess.
+
+Two kinds of parameter. The regulation's own numbers (and other laws') change only with a
+new version of the file. The city's **policy** settings (``policy = true`` in the file:
+platform settings and policy defaults of 市保租办, e.g. ``prepaid_rent_months_max``) may also
+change by a decision of the city, recorded in the service with the date it takes effect:
+the service hands those dated changes to :func:`set_city_changes`, and :func:`value_at`
+answers from the file's history and the city's changes together. This module stays pure:
+it keeps what it is given and never reads a database.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -44,6 +53,8 @@ class Parameter:
     description: str
     unit: str
     values: tuple[DatedValue, ...]
+    policy: bool = False  # the city's setting, which it may change by a dated decision
+    kind: str = "int"  # decimal | int | list: how a new value is read
 
     def at(self, on_date: date) -> Any:
         current = None
@@ -57,7 +68,7 @@ class Parameter:
         return current.value
 
 
-def _coerce(raw: Any, kind: str) -> Any:
+def coerce(raw: Any, kind: str) -> Any:
     if kind == "decimal":
         return Decimal(str(raw))
     if kind == "int":
@@ -74,13 +85,14 @@ def load(path: Path = PARAMETERS_FILE) -> dict[str, Parameter]:
     parameters: dict[str, Parameter] = {}
     for name, spec in data.items():
         values = sorted(
-            (DatedValue(v["since"], _coerce(v["value"], spec["type"]), v.get("reference", ""))
+            (DatedValue(v["since"], coerce(v["value"], spec["type"]), v.get("reference", ""))
              for v in spec["values"]),
             key=lambda v: v.since,
         )
         parameters[name] = Parameter(name=name, article=spec["article"],
                                      description=spec["description"], unit=spec.get("unit", ""),
-                                     values=tuple(values))
+                                     values=tuple(values), policy=bool(spec.get("policy", False)),
+                                     kind=spec["type"])
     return parameters
 
 
@@ -90,11 +102,49 @@ def parameters() -> dict[str, Parameter]:
     return load()
 
 
-def parameter(name: str) -> Parameter:
+_merged: dict[str, Parameter] = {}  # policy parameters with the city's dated changes
+_version = 0
+
+
+def set_city_changes(changes: Mapping[str, Iterable[DatedValue]]) -> None:
+    """The city's dated changes of its policy parameters (all of them, replacing any given
+    before). A change dated the same day as the file's value, or as an earlier change,
+    supersedes it. Only policy parameters may change this way."""
+    global _merged
+    merged = {}
+    for name, extra in changes.items():
+        base = parameter_in_file(name)
+        if not base.policy:
+            raise ValueError(f"{name} is the regulation's, not the city's: it changes only with the file")
+        values = sorted((*base.values, *extra), key=lambda v: v.since)  # stable: later wins
+        kept = [v for i, v in enumerate(values) if i + 1 == len(values) or values[i + 1].since != v.since]
+        merged[name] = replace(base, values=tuple(kept))
+    _merged = merged
+    invalidate()
+
+
+def invalidate() -> None:
+    """Mark every value read before as possibly stale (statements built with one rebuild)."""
+    global _version
+    _version += 1
+
+
+def version() -> int:
+    """Changes whenever a parameter's history may have changed (:func:`set_city_changes`)."""
+    return _version
+
+
+def parameter_in_file(name: str) -> Parameter:
+    """The parameter as the shipped file states it, without the city's changes."""
     try:
         return parameters()[name]
     except KeyError:
         raise UnknownParameter(name) from None
+
+
+def parameter(name: str) -> Parameter:
+    """The parameter with its whole history: the file's values and the city's changes."""
+    return _merged.get(name) or parameter_in_file(name)
 
 
 def value_at(name: str, on_date: date) -> Any:

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -135,6 +136,29 @@ def today(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
         monkeypatch.setattr(get_settings(), "today", day)
 
     return set_today
+
+
+@pytest.fixture
+def dated() -> Iterator[Callable[..., None]]:
+    """Give parameters another history for one test, as a new version of parameters.toml
+    would: ``dated("rent_cap_ratio", ("2022-05-06", "0.90"), ("2026-01-01", "0.85"))``."""
+    from rules import params
+
+    saved: dict[str, params.Parameter] = {}
+
+    def set_history(name: str, *values: tuple[str, object]) -> None:
+        base = params.parameter_in_file(name)
+        saved.setdefault(name, base)
+        params.parameters()[name] = replace(base, values=tuple(
+            params.DatedValue(date.fromisoformat(since), params.coerce(value, base.kind), "测试")
+            for since, value in values))
+        params.invalidate()
+
+    try:
+        yield set_history
+    finally:
+        params.parameters().update(saved)
+        params.invalidate()
 
 
 _counter = iter(range(1, 10**9))

@@ -64,7 +64,7 @@ from app.tenants.workflows import TENANT_APPLICATION
 from rules import art38_transition as art38
 from rules.art35_43_lease import LeaseTerms, check_lease_terms, renewal_terms, renewal_window_ok
 from rules.art40_41_violations import outcome_allowed, rectification_deadline
-from rules.params import value_at
+from rules.params import parameter, value_at
 
 # The labels, by the names other domains read them here (app.oversight, app.web.projects).
 
@@ -275,8 +275,12 @@ def transitions_from_registry(session: Session, actor: Actor, import_id: int) ->
     """After a property import: every tenant now owning a central home enters the transition
     (第三十八条), each of their leases that ``home_acquired`` may start from."""
     started = 0
-    for record_ in tenants_repo.property_records(session, import_id,
-                                                 value_at("central_districts", clock.today())):
+    defined = parameter("central_districts").values[0].since
+    for record_ in tenants_repo.property_records(session, import_id):
+        # the central area as it was on the day the home was acquired (第四条, 第三十八条)
+        acquired = max(record_.acquired_on, defined)  # type: ignore[type-var]
+        if record_.district not in value_at("central_districts", acquired):
+            continue
         for lease in repository.leases_for_transition(session, record_):
             _start_transition(session, actor, lease, record_.acquired_on, "registry")  # type: ignore[arg-type]
             started += 1

@@ -27,10 +27,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import Date, Numeric, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import Date, Numeric, Select, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased
 
@@ -47,7 +47,8 @@ from app.leases.enums import LeaseStatus
 from app.leases.models import ACTIVE, Lease, LeaseOccupant, Violation
 from app.operation.models import Appraisal, Unit
 from rules.art36_37_rent import oldest_valid_appraisal
-from rules.params import value_at
+from rules.params import parameter
+from rules.params import version as parameters_version
 
 # ---- the lease search ----------------------------------------------------------------------
 
@@ -94,6 +95,17 @@ LATEST_APPRAISAL = (select(Appraisal.project_id, func.max(Appraisal.appraised_on
                     .group_by(Appraisal.project_id).subquery("latest_appraisal"))
 
 
+def _in_force_on(name: str, day: Any) -> Any:
+    """The parameter ``name`` as it stood on each row's ``day`` (a lease is checked against the
+    ratio in force when it was signed, not today's): a CASE over its dated values."""
+    values = parameter(name).values
+    constant = [literal(v.value, Numeric(6, 4)) for v in values]
+    if len(values) == 1:
+        return constant[0]
+    return case(*[(day >= v.since, c) for v, c in zip(values[:0:-1], constant[:0:-1], strict=True)],
+                else_=constant[0])
+
+
 def _flags() -> dict[str, Any]:
     latest = LATEST_APPRAISAL.c.on
     # A correlated probe of violation's lease index: PostgreSQL would otherwise hash the
@@ -102,7 +114,7 @@ def _flags() -> dict[str, Any]:
     return {
         "above_filed": Lease.monthly_rent > Lease.building_area_m2 * Lease.rate_per_m2,
         "above_appraisal": Lease.monthly_rent > Lease.building_area_m2 * Lease.market_rent_per_m2
-        * bindparam("cap_ratio", type_=Numeric(6, 4)),
+        * _in_force_on("rent_cap_ratio", Lease.signed_on),
         "appraisal_lapsed": or_(latest.is_(None), latest < bindparam("oldest_valid", type_=Date)),
         "in_transition": Lease.status == "in_transition",
         "violations": violated.is_not(None),
@@ -117,13 +129,15 @@ RANGES = (("start_from", Lease.start_on, ">="), ("start_to", Lease.start_on, "<=
 
 
 def _shape(flt: LeaseFilter) -> tuple[Any, ...]:
-    """Which filters are set (and how, for the flags): one statement per shape, built once."""
+    """Which filters are set (and how, for the flags): one statement per shape, built once —
+    and again when a parameter's history changes (the flags carry dated values)."""
     return (flt.project_id is not None, flt.organization_id is not None, bool(flt.district),
             bool(flt.status), *(getattr(flt, name) is not None for name, _, _ in RANGES),
-            *(getattr(flt, attr) for _, attr in FLAG_FILTERS), bool(flt.tenant_id_number))
+            *(getattr(flt, attr) for _, attr in FLAG_FILTERS), bool(flt.tenant_id_number),
+            parameters_version())
 
 
-@cache
+@lru_cache(maxsize=512)
 def _statement(shape: tuple[Any, ...]) -> Select[Any]:
     """The filtered query for a shape, with bind parameters for every value."""
     project, organization, district, statuses, *rest = shape
@@ -170,8 +184,7 @@ def _statement(shape: tuple[Any, ...]) -> Select[Any]:
 
 def base_statement(flt: LeaseFilter, on: date) -> tuple[Select[Any], dict[str, Any]]:
     """The filtered query and its parameters (values looked up on ``on``)."""
-    params: dict[str, Any] = {"cap_ratio": value_at("rent_cap_ratio", on),
-                              "oldest_valid": oldest_valid_appraisal(on)}
+    params: dict[str, Any] = {"oldest_valid": oldest_valid_appraisal(on)}
     for name in ("project_id", "organization_id", "district", *(r[0] for r in RANGES)):
         if getattr(flt, name) not in (None, ""):
             params[name] = getattr(flt, name)
@@ -203,7 +216,7 @@ def _decode_cursor(sort: Sort, cursor: str) -> tuple[Any, int]:
                            field="cursor") from None
 
 
-@cache
+@lru_cache(maxsize=512)
 def _paged(shape: tuple[Any, ...], sort: Sort, after: bool) -> Select[Any]:
     column = _sort_column(sort)
     descending = sort.startswith("-")

@@ -58,11 +58,11 @@ def registry_facts(session: Session, person: User) -> tuple[list[art32.PropertyR
     return properties, (art32.PublicRentalRecord(rental.qualified, rental.receiving) if rental else None)
 
 
-def property_records(session: Session, import_id: int, districts: list[str]) -> list[PropertyRecord]:
-    """The homes of one property import in ``districts`` with a date of acquisition."""
+def property_records(session: Session, import_id: int) -> list[PropertyRecord]:
+    """The homes of one property import with a date of acquisition."""
     return list(session.scalars(select(PropertyRecord).where(
-        PropertyRecord.import_id == import_id, PropertyRecord.district.in_(districts),
-        PropertyRecord.acquired_on.is_not(None)).order_by(PropertyRecord.id)))
+        PropertyRecord.import_id == import_id, PropertyRecord.acquired_on.is_not(None))
+        .order_by(PropertyRecord.id)))
 
 
 def tenant_id_by_number(session: Session, id_number: str) -> int | None:

@@ -61,7 +61,7 @@ def verify(request: Request, session: ReadSessionDep, _: User = AUDIT_READERS) -
 
 # ---- lease search, exports and the dashboard (issue 6) -------------------------------------
 
-FLAG_LABELS = (("above_filed", "月租金超过备案标准"), ("above_appraisal", "超过评估租金的90%"),
+FLAG_LABELS = (("above_filed", "月租金超过备案标准"), ("above_appraisal", "超过评估租金上限（按签约日比例）"),
                ("appraisal_lapsed", "评估已逾两年"), ("in_transition", "过渡期中"),
                ("with_violations", "有违规记录"))
 STATUS_OPTIONS = (("", "全部"), ("active", "履行中"), ("in_transition", "过渡期中"),

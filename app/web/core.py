@@ -36,6 +36,7 @@ import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -55,12 +56,15 @@ from app.accounts.deps import SessionDep
 from app.accounts.enums import Role
 from app.accounts.models import User
 from app.accounts.repository import load_principal
+from app.core.clock import today
 from app.core.config import get_settings
 from app.core.db import mark_rollback
 from app.core.errors import Forbidden, ProblemError
 from app.core.routing import DbRoute, on_loop
 from app.core.templating import templates
 from app.web.nav import PUBLIC, nav_for
+from rules import format as fmt
+from rules.params import value_at
 
 log = logging.getLogger("baozu.web")
 
@@ -421,4 +425,16 @@ def has_route(context: Any, name: str) -> bool:
     return True
 
 
-templates.env.globals.update(has_route=has_route, nav_for=nav_for, public_nav=PUBLIC)
+def param(name: str) -> Any:
+    """A parameter of ``rules/parameters.toml`` as in force today, for the pages' general
+    texts ("10 个工作日", "90 m²"): decimals with their significant digits, ratios as
+    percentages (``rent_cap_ratio`` → "90%"); a fact's own figure is shown from the fact (a
+    clock's ``limit``)."""
+    value = value_at(name, today())
+    if isinstance(value, Decimal):
+        return fmt.percent(value) if name.endswith(("_ratio", "_rate", "_max")) and value < 1 \
+            else fmt.plain(value)
+    return value
+
+
+templates.env.globals.update(has_route=has_route, nav_for=nav_for, public_nav=PUBLIC, param=param)

@@ -37,7 +37,7 @@ from app.operation.schemas import (
     RentStandardIn,
     UnitIn,
 )
-from app.web.core import Form, attempt, page_router, redirect, render, require
+from app.web.core import Form, attempt, page_router, param, redirect, render, require
 from app.web.forms import FormState, blank, optional, row_renamer, rows, text, upload
 from app.web.projects import act, project_page
 from rules.params import value_at
@@ -254,7 +254,7 @@ def request_exit(request: Request, session: SessionDep, project_id: int, form: F
                lambda f: ExitRequestIn.model_validate({name: optional(f, name) for name in
                                                        ("notice_from", "notice_to", "objections")}),
                lambda data: operation.request_exit(session, user, project_id, data),
-               "退出申请已提交，市保租办将在 3 个工作日内决定")
+               f"退出申请已提交，市保租办将在 {param('exit_decision_working_days')} 个工作日内决定")
 
 
 # ---- units from a CSV file ------------------------------------------------------------------

@@ -32,7 +32,7 @@ from app.tenants import views as tenant_views
 from app.tenants.enums import ApplicationStatus, LotteryStatus
 from app.tenants.schemas import ApplicationReview
 from app.tenants.workflows import LOTTERY
-from app.web.core import Form, attempt, page_router, redirect, render, require
+from app.web.core import Form, attempt, page_router, param, redirect, render, require
 from app.web.forms import FormState, blank, optional, row_renamer, rows, text
 from app.web.pager import PAGE, next_url
 from app.web.projects import act
@@ -82,7 +82,7 @@ def accept(request: Request, session: SessionDep, project_id: int, form: Form,
     return act(request, session, user, project_id, "accept", form,
                lambda f: AcceptIn.model_validate({"on": optional(f, "on")}),
                lambda data: service.accept(session, user, project_id, data),
-               "已受理，10 个工作日审查计时开始")
+               f"已受理，{param('review_working_days')} 个工作日审查计时开始")
 
 
 @router.post("/projects/{project_id:int}/return", name="project_return")

@@ -52,6 +52,23 @@ def test_registry_import_starts_the_transition(city, tenant) -> None:
     assert now["status"] == "in_transition" and now["home_acquired_on"] == "2025-06-02"
 
 
+def test_the_central_area_is_the_one_of_the_day_the_home_was_acquired(city, tenant, today,
+                                                                      dated) -> None:
+    """第三十八条 asks whether the home is in the central area (第四条) when it was acquired:
+    were 高新区 to join the area only from 2025-07-01, a home there acquired on 2025-06-02
+    starts no transition, even though the import runs when it is central."""
+    dated("central_districts", ("2022-05-06", ["珠山区", "昌江区", "昌南新区"]),
+          ("2025-07-01", ["珠山区", "昌江区", "高新区", "昌南新区"]))
+    person, lease = signed(city, tenant, start_on="2025-06-01")
+    today(date(2025, 7, 15))
+    response = city.client.post("/api/v1/registry/properties", headers=city.cast.headers["admin"],
+                                files=csv_file([f"{person.id_number},高新区新房,高新区,2025-06-02"],
+                                               "id_number,address,district,acquired_on"))
+    assert response.status_code == 201 and response.json()["transitions_started"] == 0
+    now = city.client.get(f"{LEASES}/{lease['id']}", headers=person.headers).json()
+    assert now["status"] == "active"
+
+
 def test_violation_rectify_or_terminate(city, tenant, today) -> None:
     person, lease = signed(city, tenant)
     violation = city.cast.post("developer", f"{LEASES}/{lease['id']}/violations", {

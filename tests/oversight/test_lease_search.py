@@ -209,3 +209,14 @@ def test_dashboard(leased, make_user, login) -> None:
     assert set(body["overdue"]) == {"reviews", "listings", "exit_decisions", "reappraisals"}
     assert client.get("/api/v1/dashboard", headers=login(make_user("tenant"))).status_code == 403
 
+
+
+def test_above_appraisal_uses_the_ratio_in_force_when_the_lease_was_signed(leased, today,
+                                                                            dated) -> None:
+    """A lease is checked against 第三十七条's ratio on its signing day, not today's: were the
+    ratio lowered to 85% from 2026, the lease signed in 2025 at exactly 90% stays within it."""
+    client, headers, numbers = leased["client"], leased["auditor"], leased["numbers"]
+    dated("rent_cap_ratio", ("2022-05-06", "0.90"), ("2026-01-01", "0.85"))
+    today(date(2026, 3, 1))
+    page = client.get(SEARCH, params={"above_appraisal": "true"}, headers=headers).json()
+    assert numbers_of(page) == [numbers[2]]  # 1039.50 = 38.5 × 30 × 90%: not above at signing
