@@ -104,3 +104,24 @@ def check_extension(state: TransitionState, new_end: date, on: date) -> Decision
 def lease_end_after_transition(state: TransitionState, lease_end_on: date) -> date:
     """The lease ends at the earlier of its own end and the (extended) transition end."""
     return min(lease_end_on, state.current_end)
+
+
+def continuation(transition_ends_on: date, lease_end_on: date,
+                 requested_end: date) -> tuple[Decision, date]:
+    """The 12 months are the tenant's (catalog): a lease whose term ends inside the transition
+    (which ends on ``transition_ends_on``, extension included) may continue up to the
+    transition's last day, without a fresh eligibility check, at the market rent. A
+    continuation asked past that day is cut to it. Returns the decision and the end of the
+    continued lease."""
+    last = transition_ends_on
+    if lease_end_on >= last:
+        return Decision.of([Finding(ARTICLE, "lease_outlasts_transition",
+                                    f"合同期满日 {lease_end_on.isoformat()} 不早于过渡期结束日 "
+                                    f"{last.isoformat()}，合同随过渡期终止，无需延续",
+                                    field="months")]), lease_end_on
+    end = min(requested_end, last)
+    cut = f"（申请至 {requested_end.isoformat()}，以过渡期结束日为限）" if requested_end > last else ""
+    return Decision.of([Finding(ARTICLE, "continued_in_transition",
+                                f"合同期满日 {lease_end_on.isoformat()} 在过渡期内，合同可延续至 "
+                                f"{end.isoformat()}{cut}，租金按同区域市场租金收取，无需重新审查资格",
+                                ok=True, field="months")]), end

@@ -31,12 +31,26 @@ class UnknownParameter(KeyError):
     """No parameter of that name exists in ``parameters.toml``."""
 
 
-class ParameterNotInForce(LookupError):
-    """The parameter has no value in force on the requested date."""
+REGULATION = "景府办发〔2022〕3号"
+IN_FORCE_ARTICLE = "第五十条"  # 本办法自印发之日起施行
 
-    def __init__(self, name: str, on_date: date, first: date) -> None:
-        super().__init__(f"参数 {name} 在 {on_date.isoformat()} 尚未生效（自 {first.isoformat()} 起施行）")
+
+class ParameterNotInForce(LookupError):
+    """The parameter has no value in force on the requested date: the rule asked about a day
+    before the provision that sets it took effect. ``article`` and ``message`` say so for
+    people: the regulation's own provisions apply from its issue date (第五十条)."""
+
+    def __init__(self, name: str, on_date: date, first: date, reference: str = REGULATION) -> None:
         self.name, self.on_date, self.first = name, on_date, first
+        if REGULATION in reference:
+            self.article = IN_FORCE_ARTICLE
+            self.message = (f"《景德镇市中心城区保障性租赁住房建设和管理实施办法》自 {first.isoformat()} "
+                            f"起施行（第五十条），{on_date.isoformat()} 的事项不适用本办法")
+        else:
+            self.article = reference
+            self.message = (f"所依据的规定（{reference}）自 {first.isoformat()} 起施行，"
+                            f"{on_date.isoformat()} 的事项不适用")
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +78,8 @@ class Parameter:
             else:
                 break
         if current is None:
-            raise ParameterNotInForce(self.name, on_date, self.values[0].since)
+            raise ParameterNotInForce(self.name, on_date, self.values[0].since,
+                                      self.values[0].reference)
         return current.value
 
 

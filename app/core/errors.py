@@ -328,7 +328,9 @@ def install_error_handlers(app: FastAPI, page_not_found: PageNotFound | None = N
     @app.exception_handler(ParameterNotInForce)
     async def _parameter(_: Request, exc: ParameterNotInForce) -> JSONResponse:
         return problem_response({"type": PROBLEM_BASE + "parameter-not-in-force",
-                                 "title": "规定尚未施行", "status": 422, "detail": str(exc)})
+                                 "title": "规定尚未施行", "status": 422, "detail": exc.message,
+                                 "violations": [{"article": exc.article, "code": "not_in_force",
+                                                 "message": exc.message}]})
 
     @app.exception_handler(OperationalError)
     async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:

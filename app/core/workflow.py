@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from app.core.errors import Conflict, Forbidden
+from rules.decision import Finding
 
 
 class HasRole(Protocol):
@@ -41,6 +42,7 @@ class Step:
     target: str | None = None  # None: the state stays
     when: Guard | None = None
     why_not: str = ""  # what to tell people when ``when`` refuses
+    article: str = ""  # the article ``when`` applies, cited in the refusal's violations
 
     def may(self, role: str) -> bool:
         return role in self.roles
@@ -86,7 +88,9 @@ class Workflow:
                            f"（须为：{'、'.join(self.label(x) for x in self._ordered(s.sources))}）",
                            status_now=state)
         if s.when is not None and not s.when(user, obj):
-            raise Conflict(s.why_not or f"当前不能{what}", status_now=state)
+            detail = s.why_not or f"当前不能{what}"
+            cited = (Finding(s.article, f"{s.action}_not_now", detail),) if s.article else ()
+            raise Conflict(detail, status_now=state, violations=cited)
         return s
 
     def label(self, state: str) -> str:
@@ -100,4 +104,5 @@ class Workflow:
         """The table as data (documentation, tests)."""
         return [{"action": s.action, "label": s.label, "roles": sorted(s.roles),
                  "from": self._ordered(s.sources) if s.sources is not None else None,
-                 "to": s.target, "condition": s.why_not or None} for s in self.steps]
+                 "to": s.target, "condition": s.why_not or None, "article": s.article or None}
+                for s in self.steps]

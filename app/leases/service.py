@@ -64,6 +64,7 @@ from app.tenants.workflows import TENANT_APPLICATION
 from rules import art38_transition as art38
 from rules.art35_43_lease import LeaseTerms, check_lease_terms, renewal_terms, renewal_window_ok
 from rules.art40_41_violations import outcome_allowed, rectification_deadline
+from rules.decision import Finding
 from rules.params import parameter, value_at
 
 # The labels, by the names other domains read them here (app.oversight, app.web.projects).
@@ -96,7 +97,8 @@ def _check_allocation(session: Session, application: TenantApplication) -> None:
             raise Conflict("须按摇号顺序配租：排位在前的申请尚未配租")
         return
     if tenants_repo.more_waiting_than_units(session, application.project_id):
-        raise Conflict("审核通过的申请多于可配租房源，须先公开摇号（第三十一条）")
+        raise Conflict("审核通过的申请多于可配租房源，须先公开摇号（第三十一条）", violations=[Finding(
+            "第三十一条", "lottery_required", "审核通过的申请多于可配租房源时，按公开摇号确定配租顺序")])
 
 
 def _terms_or_refuse(terms: LeaseTerms, on: date) -> None:
@@ -123,7 +125,8 @@ def create(session: Session, user: User, data: LeaseIn) -> Lease:
     if project.status not in IN_OPERATION:
         raise Conflict("项目已不在保障性租赁住房序列，不能签约")
     if unit.status not in (UnitStatus.published, UnitStatus.leased):
-        raise Conflict("房源尚未经市住建局审核发布，不能出租（第三十条）")
+        raise Conflict("房源尚未经市住建局审核发布，不能出租（第三十条）", violations=[Finding(
+            "第三十条", "unit_not_published", "房源经市住建局审核确认、发布后方可出租")])
     application, tenant_id = None, None
     if data.application_id is not None:
         application = tenants_repo.application(session, user, data.application_id, lock=True)
@@ -174,13 +177,18 @@ def create(session: Session, user: User, data: LeaseIn) -> Lease:
 
 
 def renew(session: Session, user: User, lease_id: int, data: RenewIn) -> Lease:
-    """第三十五条: at term end, after a fresh eligibility check; refused with the reasons."""
+    """第三十五条: at term end, after a fresh eligibility check; refused with the reasons.
+
+    A lease in its 过渡期 (第三十八条) whose term ends before the transition does is continued
+    instead, up to the transition's last day: see :func:`_continue_in_transition`."""
     lease = repository.get(session, user, lease_id, lock=True)
     LEASE.check("renew", user, repository.lease_now(session, lease))
     today = clock.today()
     window = renewal_window_ok(lease.end_on, today)
     if not window.ok:
         raise RuleViolation.from_decision(window)
+    if lease.status == LeaseStatus.in_transition:
+        return _continue_in_transition(session, user, lease, data, today)
     if lease.tenant_id is not None:
         person = load_user(session, lease.tenant_id)
         declaration = _declaration(session, lease)
@@ -216,6 +224,45 @@ def renew(session: Session, user: User, lease_id: int, data: RenewIn) -> Lease:
            summary={"number": renewed.number, "previous": lease.number, "start_on": start,
                     "end_on": end})
     return renewed
+
+
+def _continue_in_transition(session: Session, user: User, lease: Lease, data: RenewIn,
+                            today: date) -> Lease:
+    """第三十八条: the 12 months are the tenant's. The lease continues from the day after its
+    term up to the (extended) transition's last day — a request past it is cut to it — with
+    no fresh eligibility check, at the market rent; it ends with the transition."""
+    start, asked_end = renewal_terms(lease.end_on, data.months)
+    decision, end = art38.continuation(lease.transition_ends_on, lease.end_on,  # type: ignore[arg-type]
+                                       asked_end)
+    if not decision.ok:
+        raise RuleViolation.from_decision(decision)
+    if repository.unit_overlaps(session, lease.unit_id, start, end, exclude=lease.id):
+        raise Conflict("该房源在延续期间已有其他合同")
+    rent = lease.transition_monthly_rent or lease.monthly_rent
+    continued = Lease(number=_number(session, today), kind=lease.kind, unit_id=lease.unit_id,
+                      project_id=lease.project_id,
+                      operator_organization_id=lease.operator_organization_id,
+                      tenant_id=lease.tenant_id, employer_organization_id=lease.employer_organization_id,
+                      application_id=lease.application_id, previous_lease_id=lease.id,
+                      start_on=start, end_on=end, ends_on=end, monthly_rent=rent,
+                      rate_per_m2=lease.rate_per_m2, rent_standard_id=lease.rent_standard_id,
+                      building_area_m2=lease.building_area_m2,
+                      market_rent_per_m2=lease.market_rent_per_m2, prepaid_rent=data.prepaid_rent,
+                      deposit=lease.deposit, status=LeaseStatus.in_transition, signed_on=today,
+                      signed_by_id=user.id, home_acquired_on=lease.home_acquired_on,
+                      transition_ends_on=lease.transition_ends_on, market_rent_from=start,
+                      transition_monthly_rent=rent)
+    session.add(continued)
+    lease.status = LeaseStatus.renewed
+    tenants.notify(session, lease.tenant_id, NoticeKind.lease_renewed,  # type: ignore[arg-type]
+                   f"您的合同在过渡期内延续至 {end}，新合同 {continued.number}，"
+                   f"租金按市场租金每月 {rent} 元（第三十八条）")
+    session.flush()
+    record(session, actor=user, action="lease.continued_in_transition", entity_type="lease",
+           entity_id=continued.id, summary={"number": continued.number, "previous": lease.number,
+                                            "start_on": start, "end_on": end,
+                                            "asked_end_on": asked_end})
+    return continued
 
 
 def _declaration(session: Session, lease: Lease) -> dict[str, Any]:

@@ -81,12 +81,21 @@ def staff_placed(_: Any, now: LeaseNow) -> bool:
     return now.lease.kind == LeaseKind.employer and now.placed > 0
 
 
+def term_ends_first(_: Any, now: LeaseNow) -> bool:
+    """A lease in its 过渡期 continues only if its term ends before the transition does."""
+    lease = now.lease
+    return lease.status != L.in_transition or (
+        lease.transition_ends_on is not None and lease.end_on < lease.transition_ends_on)
+
+
 def violation_open(_: Any, now: LeaseNow) -> bool:
     return now.open_violations > 0
 
 
 LEASE = Workflow("lease", (
-    Step("renew", "续租", OPERATOR, frozenset({L.active}), L.renewed),
+    Step("renew", "续租", OPERATOR, frozenset({L.active, L.in_transition}), L.renewed,
+         when=term_ends_first, article="第三十八条",
+         why_not="合同在过渡期满前不会到期，随过渡期终止，不能续租（第三十八条：过渡期满合同终止）"),
     Step("home_acquired", "登记取得住房（过渡期）", frozenset({Role.tenant, Role.office}),
          frozenset({L.active}), L.in_transition,
          when=individual_and_own, why_not="整体配租合同由用人单位安排职工入住，不登记过渡期"),
@@ -101,6 +110,7 @@ LEASE = Workflow("lease", (
     Step("record_violation", "记录违规行为", OPERATOR_OR_OFFICE, RUNNING, None),
     Step("terminate", "解除合同", OPERATOR_OR_OFFICE, RUNNING, L.terminated,
          when=violation_open,
+         article="第四十条",
          why_not="该合同没有整改中的违规记录，不能解除（第四十条：逾期拒不整改的方可解除合同）"),
 ), state_of=lambda now: now.status, state_labels=LeaseStatus.labels(), noun="合同")
 

@@ -82,7 +82,7 @@ from rules.art12_13_subsidy import check_subsidy_payment, refund_required
 from rules.art26_30_listing import check_completion_date, listing_state
 from rules.art36_37_rent import ProposedRate, check_appraisal, check_rent_standard
 from rules.art43_44_exit import check_exit_request
-from rules.decision import Decision
+from rules.decision import Decision, Finding
 from rules.project_facts import ConstructionMethod, UnitKind
 
 S = ProjectStatus
@@ -185,8 +185,9 @@ def submit_listing(session: Session, user: User, project_id: int) -> Project:
     """The developer declares the units entered (录入租赁平台) for 住建's verification."""
     project = get_project(session, user, project_id, lock=True)
     enforce(OPERATION, "listing", user, facts_of(session, project), doing=IN_PROGRAMME,
-            refusal=lambda: Conflict("请先记录竣工验收合格日期（第二十六条）" if project.completed_on is None
-                                     else "房源已提交审核"))
+            refusal=lambda: Conflict("请先记录竣工验收合格日期（第二十六条）", violations=[Finding(
+                "第二十六条", "completion_missing", "竣工验收合格后方可录入房源，请先记录竣工验收合格日期")])
+            if project.completed_on is None else Conflict("房源已提交审核"))
     if not repository.unit_count(session, project.id):
         raise Conflict("尚未录入任何房源")
     project.listed_on = clock.today()

@@ -120,7 +120,7 @@ OPERATION = Workflow("operation", (
          why_not="房源已提交审核，不能再修改竣工验收日期"),
     Step("units", "录入房源", DEVELOPER, CERTIFIED),
     Step("listing", "提交房源审核", DEVELOPER, CERTIFIED, when=completed_not_listed,
-         why_not="须先记录竣工验收合格日期（第二十六条），且房源尚未提交审核"),
+         why_not="须先记录竣工验收合格日期（第二十六条），且房源尚未提交审核", article="第二十六条"),
     Step("verify_listing", "审核确认房源并发布", DEPARTMENT, CERTIFIED, when=listing_to_verify,
          why_not="只有市住建局可以审核已提交的、待审核的房源"),
     # rents (第三十六、三十七条)

@@ -64,7 +64,8 @@ from app.core.routing import DbRoute, on_loop
 from app.core.templating import templates
 from app.web.nav import PUBLIC, nav_for
 from rules import format as fmt
-from rules.params import value_at
+from rules.calendar import CalendarYearMissing
+from rules.params import ParameterNotInForce, value_at
 
 log = logging.getLogger("baozu.web")
 
@@ -374,6 +375,11 @@ class PageRoute(DbRoute):
                 for name, value in (exc.headers or {}).items():
                     if name.lower() != "www-authenticate":
                         response.headers[name] = value
+            except ParameterNotInForce as exc:  # a day before the provision took effect (第五十条)
+                response = error_page(request, 422, exc.message)
+            except CalendarYearMissing as exc:
+                response = error_page(request, 422, f"{exc.year} 年的国务院节假日安排尚未录入，"
+                                                    "无法计算工作日；请管理员录入该年通知")
             except RequestValidationError as exc:
                 in_path = any(e.get("loc", ("",))[0] == "path" for e in exc.errors())
                 response = (error_page(request, 404, "未找到该页面") if in_path

@@ -107,3 +107,43 @@ def test_operator_violation_on_the_organisation_credit(city) -> None:
     org = city.cast.developer.organization_id
     credit = city.cast.get("developer", f"/api/v1/organizations/{org}/credit")
     assert [c["violation_id"] for c in credit] == [recorded["violation_id"]]
+
+
+def test_the_12_months_are_the_tenants_a_short_lease_continues_to_the_transitions_end(
+        city, tenant, today) -> None:
+    """第三十八条 (catalog): a six-month lease ending 2025-12-31 whose tenant bought a home on
+    2025-07-15 gets a transition to 2026-07-14; renewal at term end continues the lease up to
+    that day — cut to it when more is asked, with no fresh eligibility check (the tenant now
+    owns a home), at the market rent — instead of being refused."""
+    person = tenant()
+    application = apply(city, person)["id"]
+    approve(city, application)
+    short = city.cast.post("developer", LEASES, lease_body(
+        city, application, start_on="2025-07-01", end_on="2025-12-31"), expect=201)
+    today(date(2025, 7, 20))
+    reported = city.client.post(f"{LEASES}/{short['id']}/home-acquired", headers=person.headers,
+                                json={"acquired_on": "2025-07-15", "how": "purchase"})
+    assert reported.status_code == 200, reported.text
+    assert (reported.json()["transition_ends_on"], reported.json()["ends_on"]) == ("2026-07-14",
+                                                                                  "2025-12-31")
+    today(date(2025, 12, 1))
+    assert "renew" in city.cast.get("developer", f"{LEASES}/{short['id']}")["allowed_actions"]
+    continued = city.client.post(f"{LEASES}/{short['id']}/renew", json={"months": 12},
+                                 headers=city.cast.headers["developer"])
+    assert continued.status_code == 201, continued.text
+    body = continued.json()
+    assert (body["start_on"], body["end_on"], body["ends_on"]) == ("2026-01-01", "2026-07-14",
+                                                                  "2026-07-14")
+    assert body["status"] == "in_transition" and body["monthly_rent"] == "1155.00"
+    assert body["previous_lease_id"] == short["id"]
+
+
+def test_a_lease_that_outlasts_the_transition_is_not_renewed_citing_article_38(city, tenant,
+                                                                                today) -> None:
+    person, lease = signed(city, tenant)  # to 2027-06-30
+    city.client.post(f"{LEASES}/{lease['id']}/home-acquired", headers=person.headers,
+                     json={"acquired_on": "2025-06-02", "how": "purchase"})
+    assert "renew" not in city.cast.get("developer", f"{LEASES}/{lease['id']}")["allowed_actions"]
+    refused = city.client.post(f"{LEASES}/{lease['id']}/renew", json={"months": 12},
+                               headers=city.cast.headers["developer"])
+    assert refused.status_code == 409 and "第三十八条" in refused.json()["detail"]
