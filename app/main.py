@@ -25,6 +25,7 @@ from app.operation.api import public as lifecycle_public_router
 from app.operation.api import router as lifecycle_router
 from app.oversight.api import dashboard_router
 from app.oversight.api import router as audit_router
+from app.parameters.api import router as parameters_router
 from app.tenants.api import public as tenants_public_router
 from app.tenants.api import router as tenants_router
 from app.web.core import error_page
@@ -59,7 +60,8 @@ def create_app() -> FastAPI:
     install_http_hygiene(app)
     # Included straight into the app (no intermediate router): every level of inclusion is
     # another linear scan of its routes for each request.
-    for router in (auth_router, calendar_router, audit_router, dashboard_router, projects_router,
+    for router in (auth_router, calendar_router, parameters_router, audit_router, dashboard_router,
+                   projects_router,
                    certificates_router, lifecycle_router, lifecycle_public_router, tenants_router,
                    tenants_public_router, leases_router, leases_public_router):
         app.include_router(router, prefix=API_PREFIX)

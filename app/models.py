@@ -26,6 +26,7 @@ from app.operation.models import (
     Subsidy,
     Unit,
 )
+from app.parameters.models import PolicyChange
 from app.tenants.models import (
     Lottery,
     PriorityGroup,
@@ -58,6 +59,7 @@ __all__ = [
     "OperatorTransfer",
     "Organization",
     "OutgoingNotification",
+    "PolicyChange",
     "PriorityGroup",
     "Project",
     "ProjectBenefit",

@@ -131,11 +131,16 @@ def set_city_changes(changes: Mapping[str, Iterable[DatedValue]]) -> None:
         base = parameter_in_file(name)
         if not base.policy:
             raise ValueError(f"{name} is the regulation's, not the city's: it changes only with the file")
-        values = sorted((*base.values, *extra), key=lambda v: v.since)  # stable: later wins
-        kept = [v for i, v in enumerate(values) if i + 1 == len(values) or values[i + 1].since != v.since]
-        merged[name] = replace(base, values=tuple(kept))
+        merged[name] = merge(base, extra)
     _merged = merged
     invalidate()
+
+
+def merge(base: Parameter, extra: Iterable[DatedValue]) -> Parameter:
+    """``base`` with more dated values; for the same day, the one given later wins."""
+    values = sorted((*base.values, *extra), key=lambda v: v.since)  # stable: later wins
+    kept = [v for i, v in enumerate(values) if i + 1 == len(values) or values[i + 1].since != v.since]
+    return replace(base, values=tuple(kept))
 
 
 def invalidate() -> None:

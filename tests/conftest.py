@@ -26,6 +26,7 @@ os.environ.update({
     "BAOZU_ARGON2_TIME_COST": "1",
     "BAOZU_ARGON2_MEMORY_COST": "1024",
     "BAOZU_CALENDAR_RECHECK_SECONDS": "0",  # tests roll back calendar years: always re-read
+    "BAOZU_PARAMETERS_RECHECK_SECONDS": "0",  # likewise the city's parameter changes
 })
 os.environ.pop("BAOZU_TODAY", None)
 os.environ.pop("BAOZU_DATABASE_READ_URL", None)
@@ -136,6 +137,17 @@ def today(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
         monkeypatch.setattr(get_settings(), "today", day)
 
     return set_today
+
+
+@pytest.fixture(autouse=True)
+def _no_city_changes_left_behind() -> Iterator[None]:
+    """A test's policy changes roll back with its transaction; so do they in ``rules.params``."""
+    yield
+    from app.parameters import service as parameters
+    from rules import params
+
+    params.set_city_changes({})
+    parameters.forget()
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 # The floors, lowest first: a module may import its own floor and those below, never above.
-FLOORS = ("core", "audit", "accounts", "calendar", "approval", "operation", "tenants", "leases",
-          "oversight", "web")
+FLOORS = ("core", "audit", "accounts", "calendar", "parameters", "approval", "operation", "tenants",
+          "leases", "oversight", "web")
 TOP = {"main", "cli", "seed", "models", "demo"}  # composition: may import every floor
-DOMAINS = ("accounts", "calendar", "approval", "operation", "tenants", "leases")
+DOMAINS = ("accounts", "calendar", "parameters", "approval", "operation", "tenants", "leases")
 DOMAIN_FILES = ("models.py", "schemas.py", "enums.py", "repository.py", "service.py", "views.py",
                 "api.py")
 

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     # How often (seconds) a process re-reads whether an administrator changed the calendar.
     calendar_recheck_seconds: float = Field(default=5.0, ge=0)
+    # How often (seconds) a process re-reads the city's dated parameter changes.
+    parameters_recheck_seconds: float = Field(default=5.0, ge=0)
     # Where people reach the service: the QR codes on certificates and notices point here.
     public_base_url: str = "http://127.0.0.1:8000"
 

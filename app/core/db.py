@@ -391,6 +391,16 @@ def provide_sessions(provider: SessionProvider | None) -> None:
     _provider = provider
 
 
+_session_hooks: list[tuple[Callable[[], bool], Callable[[Session], None]]] = []
+
+
+def register_session_hook(due: Callable[[], bool], hook: Callable[[Session], None]) -> None:
+    """Run ``hook(session)`` at the start of a request whenever ``due()`` says so (cheap: no
+    I/O): a domain keeping process-wide state in step with the database (the city's dated
+    parameter changes)."""
+    _session_hooks.append((due, hook))
+
+
 def _open(writes: bool) -> Any:
     return _provider(writes) if _provider is not None else database().request_session(writes=writes)
 
@@ -401,6 +411,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     try:
         async with _open(request_writes(request)) as session:
             request.state.db = session
+            for due, hook in _session_hooks:
+                if due():
+                    await run_sync(hook, session)
             yield session
             if getattr(request.state, "rollback", False):
                 raise _RollBack

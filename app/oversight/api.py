@@ -18,7 +18,7 @@ from app.audit import service as audit
 from app.core.db import reads_only
 from app.core.errors import InvalidInput, problem_responses
 from app.core.routing import api_router
-from app.oversight import dashboard, exports, repository, search
+from app.oversight import dashboard, exports, impact, repository, search
 from app.oversight.exports import XLSX_TYPE
 from app.oversight.repository import EventFilter, LeaseFilter
 from app.oversight.schemas import (
@@ -30,6 +30,10 @@ from app.oversight.schemas import (
     LeaseSearchIn,
     VerificationRead,
 )
+from app.parameters import service as parameters
+from app.parameters.schemas import ImpactRead, PreviewIn
+from app.parameters.views import shown
+from rules.params import value_at
 
 router = api_router(prefix="/audit", tags=["审计"])
 dashboard_router = api_router(tags=["审计"])
@@ -140,3 +144,17 @@ def programme_dashboard(session: SessionDep,
                         user: User = require(*DASHBOARD_READERS)) -> dict[str, Any]:
     """Projects per state, review timeliness, units and occupancy, rents against caps, overdue."""
     return dashboard.stats(session, user)
+
+
+@dashboard_router.post("/parameters/{name}/preview", response_model=ImpactRead,
+                       responses=problem_responses(401, 403, 404, 409, 422), tags=["规则与参数"])
+@reads_only
+def preview_parameter_change(session: SessionDep, name: str, data: PreviewIn,
+                             user: User = require(Role.admin, Role.office)) -> dict[str, Any]:
+    """Before a policy parameter is changed: what the new value would apply to from its date
+    (counts, and up to 50 of each), so the office sees the impact before it decides. The same
+    checks as the change itself (a statutory number, a date in the past, a wrong value: refused)."""
+    parameter = parameters.known(name)
+    value = parameters.check_change(parameter, data.value, data.since)
+    return {"name": name, "since": data.since, "value_then": shown(value_at(name, data.since)),
+            "value": shown(value), "groups": impact.impact(session, name, data.since, value)}

@@ -14,6 +14,7 @@ NavEntry = tuple[str, str, str]
 PUBLIC: list[NavEntry] = [
     ("verify", "证书与合同核验", "输入认定书编号、电子合同编号或房源核验码核验真伪"),
     ("public_rents", "租金公示", "已备案执行的保障性租赁住房租金标准"),
+    ("public_parameters", "规则与参数", "平台执行的每项数值：现行值、施行日期、依据条款或市保租办决定"),
 ]
 
 BY_ROLE: dict[str, list[NavEntry]] = {
@@ -29,6 +30,7 @@ BY_ROLE: dict[str, list[NavEntry]] = {
         ("project_list", "全部项目", "已提交的全部项目"),
         ("lease_list", "租赁合同", "全市租赁合同"),
         ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),
+        ("admin_parameters", "政策参数", "预览调整政策参数对在办事项的影响"),
     ],
     "department": [
         ("department_inbox", "待审项目", "发送本部门联合审查的项目与审查意见"),
@@ -60,6 +62,7 @@ BY_ROLE: dict[str, list[NavEntry]] = {
         ("admin_organizations", "单位管理", "登记建设/运营单位和用人单位（统一社会信用代码）"),
         ("admin_registry", "数据导入", "导入不动产登记和公租房保障记录（CSV，整体导入）"),
         ("admin_calendar", "节假日日历", "各年放假与调休安排；国务院通知发布后录入新的一年"),
+        ("admin_parameters", "政策参数", "市保租办政策设置的定期调整：先预览影响，再按生效日期保存"),
         ("auditor_trail", "审计日志", "全部操作记录与哈希链校验"),
         ("auditor_leases", "合同检索与导出", "按条件检索租赁合同并导出 CSV/XLSX"),
         ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),

@@ -14,6 +14,7 @@ from app.web import (
     office,
     operation,
     pages,
+    parameters,
     projects,
     public,
     session,
@@ -24,5 +25,5 @@ router = APIRouter(include_in_schema=False)
 # Order matters only where paths overlap: /leases/new before /leases/{id}, which the
 # ``:int`` converters already keep apart.
 for module in (public, session, pages, projects, developer, office, department, leader, tenant,
-               leases, operation, auditor, admin):
+               leases, operation, auditor, admin, parameters):
     router.include_router(module.router)

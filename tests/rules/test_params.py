@@ -53,3 +53,30 @@ def test_a_later_value_applies_from_its_date(tmp_path: Path) -> None:
     cap = load(path)["cap"]
     assert cap.at(date(2023, 12, 31)) == Decimal("0.90")
     assert cap.at(date(2024, 1, 1)) == Decimal("0.85")
+
+
+# ---- the city's dated changes of its policy settings ---------------------------------------------
+
+def test_a_policy_change_applies_from_its_date_and_the_latest_of_a_day_wins() -> None:
+    from rules import params as p
+
+    try:
+        p.set_city_changes({"prepaid_rent_months_max": [
+            p.DatedValue(date(2026, 1, 1), 2, "景保租办〔2025〕7号"),
+            p.DatedValue(date(2026, 1, 1), 1, "景保租办〔2025〕8号（更正）")]})
+        assert p.value_at("prepaid_rent_months_max", date(2025, 12, 31)) == 3
+        assert p.value_at("prepaid_rent_months_max", date(2026, 1, 1)) == 1
+        assert p.parameter_in_file("prepaid_rent_months_max").values[-1].value == 3
+    finally:
+        p.set_city_changes({})
+    assert p.value_at("prepaid_rent_months_max", date(2026, 1, 1)) == 3
+
+
+def test_the_regulations_own_numbers_do_not_change_this_way() -> None:
+    from rules import params as p
+
+    with pytest.raises(ValueError, match="regulation"):
+        p.set_city_changes({"rent_cap_ratio": [p.DatedValue(date(2026, 1, 1), Decimal("0.85"), "x")]})
+    assert {n for n, v in p.parameters().items() if v.policy} == {
+        "review_due_soon_working_days", "renewal_window_days", "lease_term_months_max",
+        "prepaid_rent_months_max"}

@@ -130,6 +130,13 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/calendar/{year}"): r("admin", body=lambda w: {
         "notice": "国务院办公厅关于2031年部分节假日安排的通知",
         "holidays": ["2031-01-01"], "makeup_workdays": []}),
+    # ---- rules and parameters ----
+    ("GET", "/api/v1/parameters"): r(EVERYONE, public=True),
+    ("GET", "/api/v1/parameters/{name}"): r(EVERYONE, public=True),
+    ("POST", "/api/v1/parameters/{name}/changes"): r("admin", body=lambda w: {
+        "value": 2, "since": "2031-01-01", "reason": "矩阵测试调整", "reference": "景保租办〔2031〕1号"}),
+    ("POST", "/api/v1/parameters/{name}/preview"): r("admin", "office", body=lambda w: {
+        "value": 2, "since": "2031-01-01"}),
     # ---- audit ----
     ("GET", "/api/v1/audit/events"): r("auditor", "admin"),
     ("GET", "/api/v1/audit/verify"): r("auditor", "admin"),
@@ -299,7 +306,8 @@ TABLE: dict[tuple[str, str], Rule] = {
 QUERY = {"/api/v1/calendar/add-working-days": "?start=2025-06-03&days=10",
          "/api/v1/tenants/me/housing-fund-eligibility": "?contribution_months=12",
          "/api/v1/lotteries/{lottery_id}/verify": "?seed=not-the-seed"}
-FIXED_PATH_VALUES = {"year": {"GET": "2025", "PUT": "2031"}}
+FIXED_PATH_VALUES = {"year": {"GET": "2025", "PUT": "2031"},
+                     "name": {"GET": "prepaid_rent_months_max", "POST": "prepaid_rent_months_max"}}
 MISSING = {"project": "999999", "organization": "999999", "user": "999999", "standard": "999999",
            "subsidy": "999999", "exit": "999999", "certificate": "景保租认〔2099〕9999号",
            "code": "NOSUCHCODE", "lease": "999999", "lease_number": "NOSUCHLEASE",

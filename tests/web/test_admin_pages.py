@@ -263,3 +263,25 @@ def test_the_admin_home_page_shows_the_administration_cards(admin: Person) -> No
     for path, label in (("/admin/users", "用户管理"), ("/admin/organizations", "单位管理"),
                         ("/admin/registry", "数据导入"), ("/admin/calendar", "节假日日历")):
         assert f'<a href="{path}">{label}</a>' in home
+
+
+# ---- 政策参数 ------------------------------------------------------------------------------------
+
+def test_policy_parameters_preview_then_save(admin: Person, session: Session, today) -> None:
+    today(date(2025, 6, 3))
+    page = admin.get("/admin/parameters")
+    assert "预收租金月数上限" in page and "预览影响" in page and "保存调整" in page
+    assert 'action="/admin/parameters/rent_cap_ratio' not in page  # the regulation's: no form
+    form = {"value": "2", "since": "2025-07-01", "reason": "减轻承租人一次性支付压力",
+            "reference": "景保租办〔2025〕9号"}
+    before = count(session, "policy_change")
+    previewed = admin.post("/admin/parameters/prepaid_rent_months_max/preview", form, expect=200)
+    assert "影响预览" in previewed.text and "由 3 调整为 2" in previewed.text
+    assert 'value="景保租办〔2025〕9号"' in previewed.text  # what was typed is kept for saving
+    assert count(session, "policy_change") == before  # a preview writes nothing
+    past = admin.post("/admin/parameters/prepaid_rent_months_max", form | {"since": "2025-06-01"},
+                      expect=422)
+    assert "不溯及既往" in field_error(past.text, "f-since")
+    admin.post("/admin/parameters/prepaid_rent_months_max", form, expect=303)
+    assert count(session, "policy_change") == before + 1
+    assert "2025-07-01 起 2 月" in text_of(admin.get("/admin/parameters"))

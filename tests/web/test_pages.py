@@ -97,6 +97,7 @@ PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/"): public(),
     ("GET", "/verify"): public(),
     ("GET", "/rents"): public(),
+    ("GET", "/rules"): public(),
     ("GET", "/certificates/{number}"): public("certificate"),
     ("GET", "/notices/{number}"): public("notice"),
     ("GET", "/leases/{number}/verify"): public("lease_number"),
@@ -204,12 +205,15 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/admin/registry/public-rental"): p("admin"),
     ("GET", "/admin/calendar"): p("admin"),
     ("POST", "/admin/calendar"): p("admin"),
+    ("GET", "/admin/parameters"): p("admin", "office"),
+    ("POST", "/admin/parameters/{name}/preview"): p("admin", "office", kind="parameter"),
+    ("POST", "/admin/parameters/{name}"): p("admin", kind="parameter"),
 }
 
 MISSING = {"project": "999999", "lease": "999999", "application": "999999", "lottery": "999999",
            "subsidy": "999999", "standard": "999999", "exit": "999999", "certificate": "2099-9999",
            "notice": "景保租不符〔2099〕1号", "lease_number": "ZL2099999999", "code": "NOSUCHCODE",
-           "user": "999999", "violation": "999999"}
+           "user": "999999", "violation": "999999", "parameter": "no_such_parameter"}
 # Routes outside /api/v1 that are not pages (and so not in PAGES).
 NOT_PAGES = {"/healthz", "/readyz", "/static", "/docs/oauth2-redirect", "/api/docs",
              "/api/v1/openapi.json"}
@@ -245,6 +249,8 @@ class World:
             return ids["violation"]  # tenant1's, on lease1: open
         if kind == "subsidy":
             return ids["subsidy"]  # the demo's, on the certified project, already paid: 409
+        if kind == "parameter":
+            return "prepaid_rent_months_max"  # a policy setting: the empty form answers 422
         return None  # lotteries, exit requests: the demo has none
 
     def foreign(self, page: Page, who: str) -> str | None:
