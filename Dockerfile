@@ -1,4 +1,5 @@
-# Production image of 保租通: slim Python, non-root user, gunicorn with uvicorn workers,
+# Production image of 保租通: slim Python, non-root user, gunicorn with uvicorn workers (no
+# `server` header: app/core/server.py),
 # migrations on start, health check on /healthz.
 #   docker build -t baozu .
 #   docker run -p 8000:8000 -e BAOZU_DATABASE_URL=postgresql+psycopg://... \
@@ -36,4 +37,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
 
-CMD ["sh", "-c", "baozu migrate && exec gunicorn app.main:app --worker-class uvicorn.workers.UvicornWorker --workers ${WEB_CONCURRENCY} --bind 0.0.0.0:8000 --access-logfile - --forwarded-allow-ips=${FORWARDED_ALLOW_IPS}"]
+CMD ["sh", "-c", "baozu migrate && exec gunicorn app.main:app --worker-class app.core.server.UvicornWorker --workers ${WEB_CONCURRENCY} --bind 0.0.0.0:8000 --access-logfile - --forwarded-allow-ips=${FORWARDED_ALLOW_IPS}"]

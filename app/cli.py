@@ -1,5 +1,5 @@
 """``baozu``: migrate, create-user, serve, seed-demo, import-properties, import-public-rental,
-audit verify.
+audit verify, audit checkpoint.
 
 The command names and options are relied on by tools outside the project; keep them.
 """
@@ -28,12 +28,37 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+@cli.callback()
+def settings_first() -> None:
+    """Read the settings before any command, so that unusable ones end it with a message that
+    names the variables (never their values, which may be secrets) and status 2."""
+    from app.core.config import SettingsError, get_settings
+
+    try:
+        get_settings()
+    except SettingsError as exc:
+        fail(str(exc))
+
+
 @contextmanager
 def transaction() -> Iterator[Session]:
     """One transaction: committed when the block succeeds, rolled back on any error."""
     from app.core.db import database
 
     with database().write_sessions.begin() as session:
+        yield session
+
+
+@contextmanager
+def snapshot() -> Iterator[Session]:
+    """One read-only transaction seeing one snapshot (PostgreSQL: REPEATABLE READ), so the
+    audit chain is checked as it stood at one instant while the service keeps writing."""
+    from app.core.db import database
+
+    db = database()
+    engine = db.engine if db.is_sqlite else db.engine.execution_options(
+        isolation_level="REPEATABLE READ")
+    with Session(engine) as session, session.begin():
         yield session
 
 
@@ -111,18 +136,24 @@ def serve(
     """启动 Web 服务（uvloop + httptools）。"""
     import uvicorn
 
+    from app.core.server import SERVER_OPTIONS
+
     if reload and workers > 1:
         fail("--reload 只能与单个工作进程一起使用")
     uvicorn.run("app.main:app", host=host, port=port, reload=reload, workers=workers,
-                proxy_headers=True, loop="uvloop", http="httptools")
+                proxy_headers=True, loop="uvloop", http="httptools", **SERVER_OPTIONS)
 
 
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """载入演示数据（仅在数据库中尚无演示数据时），并打印演示账号。"""
+    from app.core.config import get_settings
     from app.seed import DEMO_PASSWORD
     from app.seed import seed_demo as load
 
+    environment = get_settings().environment
+    if environment != "development":
+        fail(f"演示数据只能载入开发环境（当前 BAOZU_ENVIRONMENT={environment}）：演示账号的密码是公开的")
     with transaction() as session:
         logins = load(session)
     typer.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
@@ -169,17 +200,51 @@ def import_public_rental(file: Annotated[Path, typer.Argument(
 
 
 @audit_cli.command("verify")
-def audit_verify() -> None:
-    """逐条校验审计日志哈希链；链条断裂时以非零状态退出。"""
+def audit_verify(
+    against: Annotated[Path | None, typer.Option(
+        "--against", exists=True, dir_okay=False,
+        help="与之核对的检查点文件（baozu audit checkpoint 签发）：发现末尾事件被删除")] = None,
+) -> None:
+    """逐条校验审计日志（带密钥的哈希链）；链条断裂时以状态 1 退出，检查点无效时以状态 2 退出。"""
+    from app.audit.checkpoints import Checkpoint, CheckpointError
     from app.audit.service import verify
 
-    with transaction() as session:
-        result = verify(session)
+    try:
+        checkpoint = Checkpoint.from_json(against.read_text(encoding="utf-8")) if against else None
+        with snapshot() as session:
+            result = verify(session, against=checkpoint)
+    except (CheckpointError, UnicodeDecodeError) as exc:
+        fail(f"检查点无法使用：{exc}" if isinstance(exc, CheckpointError) else "检查点文件不是文本")
+        return
     if result.ok:
-        typer.echo(f"审计链完整：共 {result.events_checked} 条事件，末尾哈希 {result.last_hash}")
+        typer.echo(f"审计链完整：共 {result.events_checked} 条事件，末尾哈希 {result.last_hash}"
+                   + (f"；与检查点（{checkpoint.taken_at}，第 {checkpoint.sequence} 号事件）一致"
+                      if checkpoint else ""))
         return
     typer.echo(f"审计链断裂：第 {result.broken_id} 号事件，{result.reason}", err=True)
     raise typer.Exit(1)
+
+
+@audit_cli.command("checkpoint")
+def audit_checkpoint(
+    output: Annotated[Path | None, typer.Option(
+        "--output", dir_okay=False, help="另写入此文件（不覆盖已有文件）")] = None,
+) -> None:
+    """校验审计链，并打印签名的链尾检查点（时间、序号、哈希、签名），供保存在数据库之外。"""
+    from app.audit.service import checkpoint
+
+    if output is not None and output.exists():
+        fail(f"文件 {output} 已存在；检查点不覆盖已有文件")
+    with snapshot() as session:
+        result, signed = checkpoint(session)
+    if signed is None:
+        typer.echo(f"审计链断裂，不签发检查点：第 {result.broken_id} 号事件，{result.reason}", err=True)
+        raise typer.Exit(1)
+    text = signed.to_json()
+    if output is not None:
+        with output.open("x", encoding="utf-8") as file:
+            file.write(text + "\n")
+    typer.echo(text)
 
 
 def main() -> None:

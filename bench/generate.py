@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 DISTRICTS = ("珠山区", "昌江区", "高新区", "昌南新区")
 START_YEAR = 2022
 RATE_CHOICES = (Decimal("18.00"), Decimal("21.00"), Decimal("24.00"), Decimal("27.00"))
+CODE_ALPHABET, CODE_LENGTH = "23456789ABCDEFGHJKMNPQRSTUVWXYZ", 8  # app.leases.models: lease codes
 
 
 def _digit(first17: str) -> str:
@@ -211,11 +212,13 @@ def generate(url: str, *, projects: int, leases: int, seed: int) -> dict[str, in
                         violations.append((lease_id, pid, tenant, operator))
                     sequence[start.year] += 1
                     yield (lease_id, f"ZL{start.year}{sequence[start.year]:07d}",
+                           "".join(rng.choices(CODE_ALPHABET, k=CODE_LENGTH)),
                            "employer" if employer else "individual", first_unit + n, pid, operator,
                            tenant, employer, start, end, ends_on, rent, rate, market, sid, area,
                            rent, Decimal(0), status, start - timedelta(days=10), dev, now)
         counts["leases"] = _copy(conn, "lease", [
-            "id", "number", "kind", "unit_id", "project_id", "operator_organization_id",
+            "id", "number", "verification_code", "kind", "unit_id", "project_id",
+            "operator_organization_id",
             "tenant_id", "employer_organization_id", "start_on", "end_on", "ends_on",
             "monthly_rent", "rate_per_m2", "market_rent_per_m2", "rent_standard_id",
             "building_area_m2", "prepaid_rent", "deposit", "status", "signed_on", "signed_by_id",

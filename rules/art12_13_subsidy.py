@@ -14,6 +14,9 @@ Reading of 第四十四条 (catalog: “refunded when a project leaves before it
 subsidy was paid and the operation term was not completed *or* the exit was not approved. There, a finding
 with ``ok=False`` (code ``subsidy_refund_due``) means “the obligation arises”, not that the caller erred.
 第四十四条's unilateral termination of leases (单方中止租赁合同) is not modelled here.
+
+Dates are bounded by their facts: a grant between the certificate's issue date and today
+(:func:`check_subsidy_grant`), a payment between the listing's publication and today.
 """
 
 from __future__ import annotations
@@ -24,6 +27,24 @@ from rules.decision import Decision, Finding
 
 ART12 = "第十二条"
 ART44 = "第四十四条"
+
+
+def check_subsidy_grant(granted_on: date, certified_on: date | None, today: date) -> Decision:
+    """The day 市保租办 grants (核定) a subsidy (第十二条) lies between the day the project was
+    recognised as 保障性租赁住房 (its 认定书) and today: the subsidy of 第十二条 is for such a
+    project, and a grant cannot be dated in the future. One finding: the first bound broken, or
+    the evidence that both hold."""
+    granted = granted_on.isoformat()
+    if granted_on > today:
+        return Decision((Finding(ART12, "grant_date_in_future",
+                                 f"核定日期 {granted} 不能晚于今天（{today.isoformat()}）",
+                                 field="granted_on"),))
+    if certified_on is not None and granted_on < certified_on:
+        return Decision((Finding(ART12, "grant_before_certificate",
+                                 f"核定日期 {granted} 早于项目认定书出具日期 {certified_on.isoformat()}："
+                                 "保障性租赁住房补助资金须在项目认定后核定", field="granted_on"),))
+    return Decision((Finding(ART12, "grant_date_valid", f"核定日期 {granted} 在项目认定之后、不晚于今天",
+                             ok=True, field="granted_on"),))
 
 
 def check_subsidy_payment(listing_verified_on: date | None, already_paid_on: date | None, paid_on: date,

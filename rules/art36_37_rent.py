@@ -19,6 +19,8 @@ Semantics:
   other rate (including the project-wide rate, ``unit_type`` None) by the general market rent.
 * A rent standard names each unit type at most once and the project-wide rate at most once.
 * Parameters are looked up on ``on``, the day the standard is filed (or the lease is signed).
+* An appraisal's date lies between :func:`earliest_appraisal_date` (older ones lapsed before the
+  regulation took effect) and today (:func:`check_appraisal`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from decimal import ROUND_FLOOR, Decimal
 from rules import format as fmt
 from rules.dates import add_years
 from rules.decision import Decision, Finding
-from rules.params import value_at
+from rules.params import parameter, value_at
 
 ART36 = "第三十六条"
 ART37 = "第三十七条"
@@ -80,13 +82,34 @@ def reappraisal_due(appraised_on: date, today: date) -> bool:
     return today > appraisal_valid_until(appraised_on, today)
 
 
+def earliest_appraisal_date() -> date:
+    """The earliest appraisal date that was ever in force under the regulation: an appraisal is
+    in force for ``appraisal_valid_years`` years, and the regulation applies from the first day
+    of that parameter (第五十条), so anything older had lapsed before it took effect."""
+    first = parameter("appraisal_valid_years").values[0]
+    return add_years(first.since, -int(first.value))
+
+
 def check_appraisal(appraised_on: date, market_rent_per_m2: Decimal, per_unit_type: Mapping[str, Decimal],
                     today: date) -> Decision:
-    """An appraisal's date is not in the future and every appraised rent is more than 0."""
+    """An appraisal's date is not in the future nor so old that it had lapsed before the
+    regulation took effect (:func:`earliest_appraisal_date`: 2020-05-06 with two years in force
+    from 2022-05-06; such an appraisal can never back a rent standard), and every appraised rent
+    is more than 0. An appraisal already lapsed today but in force at some time under the
+    regulation may still be recorded (the record of the past); :func:`check_rent_standard`
+    refuses to base a standard on it."""
     findings = []
+    earliest = earliest_appraisal_date()
     if appraised_on > today:
         findings.append(Finding(ART37, "appraisal_date_in_future",
                                 f"评估日期 {appraised_on.isoformat()} 晚于今天 {today.isoformat()}",
+                                field="appraised_on"))
+    elif appraised_on < earliest:
+        years: int = value_at("appraisal_valid_years", today)
+        findings.append(Finding(ART37, "appraisal_date_too_old",
+                                f"评估日期 {appraised_on.isoformat()} 过早：市场租金评估 {years} 年内有效，"
+                                f"早于 {earliest.isoformat()} 的评估在本办法施行前已失效，"
+                                "不能作为拟订租金标准的依据",
                                 field="appraised_on"))
     else:
         findings.append(Finding(ART37, "appraisal_date_valid",

@@ -20,6 +20,8 @@ Readings:
 * After the transition the lease ends (catalog): the lease ends at the earlier of its own end and the
   (extended) transition end (:func:`lease_end_after_transition`).
 * ``transition_months`` is looked up on ``on``, the day the acquisition is recorded on the platform.
+* The acquisition date reported lies in the tenancy and not in the future (:func:`check_acquisition`);
+  an extension reaches at most ``transition_months`` past the current end (:func:`check_extension`).
 """
 
 from __future__ import annotations
@@ -76,9 +78,50 @@ def transition_rent(building_area_m2: Decimal, market_rent_per_m2: Decimal) -> D
     return (building_area_m2 * market_rent_per_m2).quantize(_FEN, rounding=ROUND_HALF_UP)
 
 
+def check_acquisition(acquired_on: date, tenancy_signed_on: date, today: date) -> Decision:
+    """The day a tenant acquired a home in the central area, as reported (第三十八条), lies
+    between the day their tenancy was agreed and today.
+
+    Not in the future: a home not yet acquired starts no transition. Not before the tenancy
+    was agreed (``tenancy_signed_on``: the signing day of the first lease of the application;
+    renewals and continuations carry it along): the 12 months of 第三十八条 are for a tenant
+    who acquires a home *while renting*. One who already owned a home in the central area when
+    signing did not meet 第三十二条 (无自有住房) — a case for the office's review, not a
+    transition at market rent — and the date would cut short, or end at once, the 12 months
+    the article gives (acquired 0001-01-01: the transition would have ended in year 2, and the
+    lease with it). Such a report is refused citing both articles. (The registry import, which
+    starts transitions on its own, only picks leases begun before the acquisition.)"""
+    acquired, began = acquired_on.isoformat(), tenancy_signed_on.isoformat()
+    if acquired_on > today:
+        return Decision((Finding(ARTICLE, "home_acquired_in_future",
+                                 f"取得住房日期 {acquired} 晚于今天 {today.isoformat()}，"
+                                 "不能登记尚未取得的住房",
+                                 field="acquired_on"),))
+    if acquired_on < tenancy_signed_on:
+        return Decision((
+            Finding(ARTICLE, "home_acquired_before_tenancy",
+                    f"取得住房日期 {acquired} 早于租赁合同签订日期 {began}："
+                    "过渡期适用于租赁期间取得住房的承租人",
+                    field="acquired_on"),
+            Finding("第三十二条", "owned_home_when_tenancy_began",
+                    f"签订租赁合同（{began}）时已在中心城区拥有住房的，不符合保障性租赁住房租赁条件，"
+                    "请向市保租办说明情况", field="acquired_on"),
+        ))
+    return Decision((Finding(ARTICLE, "home_acquired_during_tenancy",
+                             f"取得住房日期 {acquired} 在租赁期间（{began} 签订合同起），不晚于今天", ok=True,
+                             field="acquired_on"),))
+
+
 def check_extension(state: TransitionState, new_end: date, on: date) -> Decision:
-    """The dates of an extension requested on ``on``; approval is the operator's (审核同意)."""
+    """The dates of an extension requested on ``on``; approval is the operator's (审核同意).
+
+    “可以适当延长” gives no length; each request may extend the transition by at most as long as
+    the transition itself (``transition_months``, looked up on ``on``): a longer stay is asked
+    for again before the extended end. A date years ahead (9999-12-31) is refused, not handed
+    to the operator to approve."""
     current = state.current_end.isoformat()
+    months: int = value_at("transition_months", on)
+    furthest = add_months(state.current_end, months)
     findings = []
     if on > state.current_end:
         findings.append(Finding(ARTICLE, "extension_requested_after_end",
@@ -92,6 +135,12 @@ def check_extension(state: TransitionState, new_end: date, on: date) -> Decision
     if new_end <= state.current_end:
         findings.append(Finding(ARTICLE, "extension_not_later",
                                 f"延长后的过渡期结束日期 {new_end.isoformat()} 应晚于当前结束日期 {current}",
+                                field="new_end"))
+    elif new_end > furthest:
+        findings.append(Finding(ARTICLE, "extension_too_long",
+                                f"延长后的过渡期结束日期 {new_end.isoformat()} 超过当前结束日期 {current} 后 "
+                                f"{months} 个月（{furthest.isoformat()}）："
+                                f"每次可适当延长不超过 {months} 个月，确需再延长的，可在延长期满前再次申请",
                                 field="new_end"))
     else:
         findings.append(Finding(ARTICLE, "extension_later",

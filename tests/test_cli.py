@@ -6,6 +6,7 @@ from typer.testing import CliRunner
 
 from app.accounts.models import User
 from app.cli import cli
+from app.core.config import get_settings
 from tests.conftest import fake_id_number, fake_uscc
 
 runner = CliRunner()
@@ -52,7 +53,8 @@ def test_bad_input_exits_2_and_writes_nothing(cli_db, args, message) -> None:
     assert len(users(cli_db)) == before
 
 
-def test_seed_demo_is_idempotent_and_prints_logins(cli_db) -> None:
+def test_seed_demo_is_idempotent_and_prints_logins(cli_db, monkeypatch) -> None:
+    monkeypatch.setattr(get_settings(), "environment", "development")  # its only environment
     first = runner.invoke(cli, ["seed-demo"])
     assert first.exit_code == 0 and "office1" in first.output and "tenant1" in first.output
     count = len(users(cli_db))
@@ -60,3 +62,24 @@ def test_seed_demo_is_idempotent_and_prints_logins(cli_db) -> None:
     assert second.exit_code == 0 and len(users(cli_db)) == count
     verify = runner.invoke(cli, ["audit", "verify"])
     assert verify.exit_code == 0 and "审计链完整" in verify.output
+
+
+@pytest.mark.parametrize("environment", ["test", "production"])
+def test_seed_demo_is_refused_outside_development(cli_db, monkeypatch, environment) -> None:
+    """The demo accounts (an administrator among them) share a published password."""
+    monkeypatch.setattr(get_settings(), "environment", environment)
+    result = runner.invoke(cli, ["seed-demo"])
+    assert result.exit_code == 2 and "演示数据只能载入开发环境" in result.output
+    assert "admin" not in users(cli_db)
+
+
+def test_unusable_settings_stop_every_command_naming_the_variable_only(monkeypatch) -> None:
+    secret = "Sup3r-secret-but-short"
+    monkeypatch.setenv("BAOZU_ENVIRONMENT", "production")
+    monkeypatch.setenv("BAOZU_SECRET_KEY", secret)
+    monkeypatch.setattr("app.core.config.get_settings", get_settings.__wrapped__)  # uncached
+    for command in (["migrate"], ["audit", "verify"], ["seed-demo"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 2, result.output
+        assert "BAOZU_SECRET_KEY" in result.output and "BAOZU_DATA_KEY" not in result.output
+        assert secret not in result.output and secret[:8] not in result.output

@@ -70,10 +70,21 @@ def issue_token(request: Request, session: SessionDep,
 
 
 @router.post("/auth/register", response_model=MeRead, status_code=status.HTTP_201_CREATED,
-             responses=problem_responses(409, 422))
-def register(session: SessionDep, data: RegisterRequest) -> dict[str, object]:
-    """Tenant self-registration; the 身份证 number is checked to its check digit (GB 11643)."""
-    return user_view(service.register_tenant(session, data), full=True)
+             responses=problem_responses(409, 422, 429))
+def register(request: Request, session: SessionDep,
+             data: RegisterRequest) -> dict[str, object] | JSONResponse:
+    """Tenant self-registration; the 身份证 number is checked to its check digit (GB 11643).
+
+    At most ``BAOZU_REGISTRATIONS_PER_ADDRESS_PER_HOUR`` attempts from one client address
+    (429 with ``Retry-After`` beyond); a number that cannot be used answers 409 without
+    saying whether it is registered."""
+    try:
+        user = service.register_tenant(session, data,
+                                       request.client.host if request.client else None)
+    except ProblemError as exc:
+        # Answered, not raised, so that the request commits the attempt (it counts).
+        return problem_response(exc.body(), exc.headers)
+    return user_view(user, full=True)
 
 
 @router.get("/auth/me", response_model=MeRead, responses=problem_responses(401))

@@ -111,3 +111,22 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(64))
     client_address: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[datetime]
+
+
+class RegistrationAttempt(Base):
+    """One self-registration attempt (each is a 身份证 lookup), kept for an hour: at most
+    ``registrations_per_address_per_hour`` from one client address
+    (``app.accounts.service.register_tenant``). In the database, like :class:`LoginFailure`,
+    so every process counts the same attempts; each attempt prunes rows older than the hour.
+    """
+
+    __tablename__ = "registration_attempt"
+    __table_args__ = (
+        Index("ix_registration_attempt_client_address_attempted_at", "client_address",
+              "attempted_at"),
+        Index("ix_registration_attempt_attempted_at", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    client_address: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[datetime]

@@ -3,6 +3,7 @@ departments, the choices of forms, scoped lookups, and the failed-login window."
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -12,7 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, make_tran
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.accounts.enums import Role
-from app.accounts.models import Department, LoginFailure, Organization, User
+from app.accounts.models import Department, LoginFailure, Organization, RegistrationAttempt, User
 from app.core.db import fetch_rows
 from app.core.errors import NotFound
 from app.core.paging import Page, keyset
@@ -170,6 +171,24 @@ def get_visible(session: Session, model: type[S], object_id: object, user: User,
     return obj
 
 
+# ---- attempts of one username or address, one at a time (login, registration) ---------------
+
+def lock_attempts(session: Session, *keys: str) -> None:
+    """Serialise the attempts that share a key until the caller's transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock per key, taken in the order given (every
+    caller gives the same kinds of key in the same order: no deadlock). SQLite needs none:
+    the attempt's transaction is a writing one (``BEGIN IMMEDIATE``, behind the write gate)
+    from its first statement, so it already runs alone.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in keys:
+        digest = hashlib.sha256(key.encode()).digest()
+        session.execute(select(func.pg_advisory_xact_lock(
+            int.from_bytes(digest[:8], "big", signed=True))))
+
+
 # ---- failed logins (the brute-force window of ``service.login``) ---------------------------
 
 def recent_failures(session: Session, column: InstrumentedAttribute[str], value: str,
@@ -185,3 +204,16 @@ def failures_since(session: Session, column: InstrumentedAttribute[str], value: 
                    since: datetime) -> int:
     return session.scalar(select(func.count()).select_from(LoginFailure)
                           .where(column == value, LoginFailure.failed_at >= since)) or 0
+
+
+# ---- self-registrations (the window of ``service.register_tenant``) -------------------------
+
+def recent_registrations(session: Session, client_address: str, since: datetime,
+                         limit: int) -> list[datetime]:
+    """When the last ``limit`` registration attempts from ``client_address`` since ``since``
+    happened, newest first."""
+    return list(session.scalars(
+        select(RegistrationAttempt.attempted_at)
+        .where(RegistrationAttempt.client_address == client_address,
+               RegistrationAttempt.attempted_at >= since)
+        .order_by(RegistrationAttempt.attempted_at.desc()).limit(limit)))

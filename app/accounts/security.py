@@ -10,11 +10,14 @@ a123456789, qq123456 …, from the public top lists of the 2011 CSDN/Tianya leak
 
 from __future__ import annotations
 
+import secrets
+import threading
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import anyio
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -55,23 +58,48 @@ def hash_password(password: str) -> str:
 
 
 _DUMMY_HASH: dict[tuple[int, int], str] = {}
+_DUMMY_LOCK = threading.Lock()
+
+
+def dummy_hash() -> str:
+    """The hash a password is checked against when the username is unknown.
+
+    A hash of a random password with the same Argon2 parameters as real hashes, made once per
+    process (per cost setting) under a lock: the app's start-up makes it on a worker thread
+    (:func:`prepare_password_checks`), so no login ever pays for it and parallel first
+    callers never each make one (which made an unknown username twice as slow to refuse).
+    """
+    s = get_settings()
+    key = (s.argon2_time_cost, s.argon2_memory_cost)
+    found = _DUMMY_HASH.get(key)
+    if found is None:
+        with _DUMMY_LOCK:
+            found = _DUMMY_HASH.get(key)
+            if found is None:
+                found = _DUMMY_HASH[key] = password_hasher().hash(secrets.token_urlsafe(24))
+    return found
+
+
+async def prepare_password_checks() -> None:
+    """Make :func:`dummy_hash` at start-up, on a worker thread (the loop keeps running)."""
+    await anyio.to_thread.run_sync(dummy_hash)
+
+
+def _verify_unknown(password: str) -> None:
+    password_hasher().verify_and_update(password, dummy_hash())
 
 
 def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
     """(matches, new hash if the stored one should be upgraded).
 
-    With no stored hash (unknown user) a dummy hash is still verified, so the answer takes
-    the same time whether or not the account exists.
+    With no stored hash (unknown user) the password is still verified, against
+    :func:`dummy_hash`: one Argon2 verification with the same parameters either way, so the
+    answer takes the same time whether or not the account exists.
     """
-    hasher = password_hasher()
     if password_hash is None:
-        s = get_settings()
-        key = (s.argon2_time_cost, s.argon2_memory_cost)
-        if key not in _DUMMY_HASH:
-            _DUMMY_HASH[key] = offload(hasher.hash, "baozu-dummy-password")
-        offload(hasher.verify_and_update, password, _DUMMY_HASH[key])
+        offload(_verify_unknown, password)
         return False, None
-    return offload(hasher.verify_and_update, password, password_hash)
+    return offload(password_hasher().verify_and_update, password, password_hash)
 
 
 def create_access_token(*, user_id: int, role: str, token_version: int) -> tuple[str, int]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import InstrumentedAttribute
 
 from app.accounts import repository
 from app.accounts.enums import DEPARTMENT_ROLES, ORGANIZATION_ROLES, Role
-from app.accounts.models import Department, LoginFailure, Organization, User
+from app.accounts.models import Department, LoginFailure, Organization, RegistrationAttempt, User
 from app.accounts.repository import find_department as find_department
 from app.accounts.repository import find_user as find_user
 from app.accounts.repository import load_user as load_user
@@ -86,7 +86,10 @@ def create_user(session: Session, *, actor: Actor | None, data: UserCreate) -> U
             raise RuleViolation.from_decision(decision)
         digest = id_number_digest(data.id_number)
         if repository.user_id_by_id_number_digest(session, digest):
-            raise Conflict("该身份证号码已注册账号", field="id_number")
+            # Someone registering themself is not told whether the number has an account
+            # (it would confirm a stranger's 身份证 number); staff creating one are.
+            raise Conflict(IDENTITY_UNUSABLE if actor is None else "该身份证号码已注册账号",
+                           field="id_number")
         user.id_number_enc, user.id_number_digest = encrypt_id_number(data.id_number), digest
         user.id_number_masked = mask_id_number(data.id_number)
     session.add(user)
@@ -100,13 +103,49 @@ def create_user(session: Session, *, actor: Actor | None, data: UserCreate) -> U
     return load_user(session, user.id)  # type: ignore[return-value]
 
 
-def register_tenant(session: Session, data: RegisterRequest) -> User:
-    return create_user(session, actor=None, data=UserCreate(role=Role.tenant, **data.model_dump()))
+# The one answer to a self-registration whose identity cannot be used, whatever the reason.
+IDENTITY_UNUSABLE = "无法使用该身份信息注册，如已注册请登录或到窗口办理"
+
+
+def register_tenant(session: Session, data: RegisterRequest,
+                    client_address: str | None = None) -> User:
+    """A tenant registers themself: at most ``registrations_per_address_per_hour`` attempts
+    from one client address (429 beyond), each counted whatever its outcome, and a number
+    that cannot be used is answered with :data:`IDENTITY_UNUSABLE` (never "already
+    registered"): registering would otherwise be an unthrottled lookup of 身份证 numbers.
+
+    The attempt is recorded outside the account's savepoint, so the caller must commit even
+    when this raises (the API route and the page answer the problem without raising)."""
+    s = get_settings()
+    now = datetime.now(UTC)
+    window = timedelta(hours=1)
+    since = now - window
+    address = (client_address or "unknown")[:_COLUMN_CHARS]
+    repository.lock_attempts(session, f"registration address {address}")
+    recent = repository.recent_registrations(session, address, since,
+                                             s.registrations_per_address_per_hour)
+    if len(recent) >= s.registrations_per_address_per_hour:
+        retry_after = max(1, math.ceil((recent[-1] + window - now).total_seconds()))
+        log.warning("registration refused: %d attempts from address %s in the last hour; "
+                    "retry after %d s", len(recent), address, retry_after)
+        raise TooManyRequests(f"注册尝试过于频繁，请 {math.ceil(retry_after / 60)} 分钟后再试，"
+                              "或到窗口办理", retry_after=retry_after)
+    session.execute(delete(RegistrationAttempt).where(RegistrationAttempt.attempted_at < since))
+    session.add(RegistrationAttempt(client_address=address, attempted_at=now))
+    session.flush()
+    with session.begin_nested():  # a refusal undoes the account, never the attempt
+        return create_user(session, actor=None,
+                           data=UserCreate(role=Role.tenant, **data.model_dump()))
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
     """The active user with this username and password, or 401 (no brute-force counting)."""
-    user = repository.user_by_username(session, username)
+    return _check_password(session, repository.user_by_username(session, username), password)
+
+
+def _check_password(session: Session, user: User | None, password: str) -> User:
+    """``user`` if ``password`` is theirs and the account is active, or 401. One Argon2
+    verification whether or not ``user`` exists (:func:`verify_password`)."""
     ok, new_hash = verify_password(password, user.password_hash if user else None)
     if user is None or not ok or not user.is_active:
         raise Unauthorized("用户名或密码错误，或账号已停用")
@@ -141,9 +180,14 @@ def login(session: Session, username: str, password: str, client_address: str | 
     password; the username only when such an account exists, because people type
     passwords into the username field).
 
+    The check and the count are atomic: the attempts of one username, and those of one
+    client address, run one at a time from the check to the commit
+    (:func:`repository.lock_attempts`), so however many arrive in parallel, at most the
+    limit are ever checked. An unknown username and a wrong password take the same path:
+    the same statements, one Argon2 verification, the same log lines.
+
     The caller must commit even when this raises (the failure row is the point): the token
-    route answers the problem without raising. Two attackers racing in parallel may each
-    get one more try than the limit; the count is checked before and written after.
+    route answers the problem without raising.
     """
     s = get_settings()
     now = datetime.now(UTC)  # real time, as for token expiry; BAOZU_TODAY does not shift it
@@ -151,8 +195,9 @@ def login(session: Session, username: str, password: str, client_address: str | 
     since = now - window
     name = username[:_COLUMN_CHARS]
     address = (client_address or "unknown")[:_COLUMN_CHARS]
-    known = repository.user_id_by_username(session, username) is not None
-    shown = name if known else "<unknown account>"
+    repository.lock_attempts(session, f"login account {name}", f"login address {address}")
+    user = repository.user_by_username(session, username)
+    shown = name if user is not None else "<unknown account>"
 
     until = max((t for t in (
         _locked_until(session, LoginFailure.username, name, s.login_max_failures_per_account,
@@ -168,7 +213,7 @@ def login(session: Session, username: str, password: str, client_address: str | 
                               retry_after=retry_after)
 
     try:
-        user = authenticate(session, username, password)
+        user = _check_password(session, user, password)
     except Unauthorized:
         session.execute(delete(LoginFailure).where(LoginFailure.failed_at < since))
         session.add(LoginFailure(username=name, client_address=address, failed_at=now))

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from app.accounts.schemas import OrganizationRead
+from app.core.schemas import EARLIEST_DAY, LATEST_DAY, Day, JsonIn, Line, Paragraph
 from rules.project_facts import (
     BuildingType,
     ConstructionMethod,
@@ -18,36 +19,51 @@ from rules.project_facts import (
 )
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def _month_in_range(value: str) -> str:
+    """A month YYYY-MM in the years a body's dates may have (app.core.schemas.Day)."""
+    if not EARLIEST_DAY.year <= int(value[:4]) <= LATEST_DAY.year:
+        raise ValueError(f"年份应在 {EARLIEST_DAY.year} 至 {LATEST_DAY.year} 之间（YYYY-MM）")
+    return value
+
+
+Month = Annotated[str, Field(pattern=MONTH_PATTERN), AfterValidator(_month_in_range)]
 Area = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
-Text200 = Annotated[str, Field(min_length=1, max_length=200)]
-Comment = Annotated[str, Field(min_length=1, max_length=2000, description="意见或理由（必填）")]
+Text200 = Annotated[Line, Field(min_length=1, max_length=200)]
+Comment = Annotated[Paragraph, Field(min_length=1, max_length=2000, description="意见或理由（必填）")]
 
 
-class UnitTypeIn(BaseModel):
-    name: str = Field(min_length=1, max_length=50, description="户型名称，如 一室户")
+class UnitTypeIn(JsonIn):
+    name: Line = Field(min_length=1, max_length=50, description="户型名称，如 一室户")
     kind: UnitKind = Field(description="residential（住宅型）或 dormitory（宿舍型）")
     building_area_m2: Decimal = Field(gt=0, max_digits=8, decimal_places=2, description="单套建筑面积")
-    count: int = Field(ge=1, le=100_000, description="套（间）数")
+    count: StrictInt = Field(ge=1, le=100_000, description="套（间）数")
 
 
-class UnitTypeRead(UnitTypeIn):
+class UnitTypeRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+    name: str
+    kind: UnitKind
+    building_area_m2: Decimal
+    count: int
     kind_label: str
 
 
-class ProjectIn(BaseModel):
+class ProjectIn(JsonIn):
     """附件2 申请书 with every field of 附件3 认定书."""
 
-    name: str = Field(min_length=2, max_length=200, description="项目名称")
-    address: str = Field(min_length=2, max_length=300, description="项目地址")
-    district: str = Field(min_length=1, max_length=20,
-                          description="所在区（中心城区：珠山区、昌江区、高新区、昌南新区）")
+    name: Line = Field(min_length=2, max_length=200, description="项目名称")
+    address: Line = Field(min_length=2, max_length=300, description="项目地址")
+    district: Line = Field(min_length=1, max_length=20,
+                           description="所在区（中心城区：珠山区、昌江区、高新区、昌南新区）")
     construction_unit_name: Text200 = Field(description="建设单位名称")
-    construction_unit_uscc: str = Field(min_length=1, max_length=32, description="建设单位统一社会信用代码")
+    construction_unit_uscc: Line = Field(min_length=1, max_length=32, description="建设单位统一社会信用代码")
     operator_unit_name: Text200 = Field(description="运营单位名称")
-    operator_unit_uscc: str = Field(min_length=1, max_length=32, description="运营单位统一社会信用代码")
-    property_certificate_no: str = Field(min_length=1, max_length=100, description="不动产权证（土地权证）号")
-    land_nature: str = Field(min_length=1, max_length=50, description="土地性质")
+    operator_unit_uscc: Line = Field(min_length=1, max_length=32, description="运营单位统一社会信用代码")
+    property_certificate_no: Line = Field(min_length=1, max_length=100,
+                                          description="不动产权证（土地权证）号")
+    land_nature: Line = Field(min_length=1, max_length=50, description="土地性质")
     land_area_m2: Area = Field(description="土地面积（m²）")
     total_floor_area_m2: Area = Field(description="项目总建筑面积（m²）")
     total_investment_yuan: Decimal = Field(ge=0, max_digits=16, decimal_places=2,
@@ -60,17 +76,18 @@ class ProjectIn(BaseModel):
     industrial_project_land_area_m2: Area | None = Field(default=None,
             description="园区配套用地：工业项目总用地面积")
     supporting_land_area_m2: Area | None = Field(default=None, description="园区配套用地：配套用地面积")
-    government_invested: bool = Field(description="是否政府投资项目")
-    special_fire_project: bool = Field(description="是否特殊建设工程（消防设计审查）")
-    planned_start: str = Field(pattern=MONTH_PATTERN, description="开工（预计）时间 YYYY-MM")
-    planned_in_use: str = Field(pattern=MONTH_PATTERN, description="投入使用（预计）时间 YYYY-MM")
+    government_invested: StrictBool = Field(description="是否政府投资项目")
+    special_fire_project: StrictBool = Field(description="是否特殊建设工程（消防设计审查）")
+    planned_start: Month = Field(description="开工（预计）时间 YYYY-MM")
+    planned_in_use: Month = Field(description="投入使用（预计）时间 YYYY-MM")
     affordable_floor_area_m2: Area = Field(description="保障性租赁住房建筑面积（m²）")
-    unit_count: int = Field(ge=1, le=1_000_000, description="保障性租赁住房套（间）数")
+    unit_count: StrictInt = Field(ge=1, le=1_000_000, description="保障性租赁住房套（间）数")
     supporting_facilities_area_m2: Decimal = Field(ge=0, max_digits=12, decimal_places=2,
                                                    description="配套设施建筑面积（m²）")
-    supporting_facilities_content: str = Field(default="", max_length=1000, description="配套设施主要内容")
+    supporting_facilities_content: Paragraph = Field(default="", max_length=1000,
+                                                     description="配套设施主要内容")
     unit_types: list[UnitTypeIn] = Field(min_length=1, max_length=50, description="户型")
-    commitment_accepted: bool = Field(default=False, description="申请单位已阅读并接受附件2的承诺")
+    commitment_accepted: StrictBool = Field(default=False, description="申请单位已阅读并接受附件2的承诺")
 
 
 class ProjectSummary(BaseModel):
@@ -124,59 +141,64 @@ class ProjectRead(ProjectSummary):
         "如 submit、accept、return、meeting、units、subsidy）"))
 
 
-class SubmitIn(BaseModel):
-    commitment_accepted: bool | None = Field(default=None, description="可在提交时确认附件2承诺")
+class SubmitIn(JsonIn):
+    commitment_accepted: StrictBool | None = Field(default=None, description="可在提交时确认附件2承诺")
 
 
-class AcceptIn(BaseModel):
-    on: date | None = Field(default=None, description="受理日期（默认今天；不得晚于今天）")
+class AcceptIn(JsonIn):
+    on: Day | None = Field(default=None, description="受理日期（默认今天；不得晚于今天）")
 
 
-class MaterialsIn(BaseModel):
-    items: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+class MaterialsIn(JsonIn):
+    items: list[Annotated[Line, Field(min_length=1, max_length=200)]] = Field(
         min_length=1, max_length=50, description="缺少或需补充的材料清单")
     comment: Comment
 
 
-class SupplementIn(BaseModel):
+class SupplementIn(JsonIn):
     comment: Comment
 
 
-class DispatchIn(BaseModel):
-    department_ids: list[int] = Field(min_length=1, max_length=30, description="发送方案的部门")
+class DispatchIn(JsonIn):
+    department_ids: list[StrictInt] = Field(min_length=1, max_length=30, description="发送方案的部门")
 
 
-class OpinionIn(BaseModel):
+class OpinionIn(JsonIn):
     opinion: Literal["approve", "reject"]
-    comment: str = Field(default="", max_length=2000, description="意见（不同意时必填）")
+    comment: Paragraph = Field(default="", max_length=2000, description="意见（不同意时必填）")
 
 
-class ReasonIn(BaseModel):
-    article: str = Field(min_length=1, max_length=40, description="依据条款，如 第七条")
-    message: str = Field(min_length=1, max_length=500)
+class ReasonIn(JsonIn):
+    article: Line = Field(min_length=1, max_length=40, description="依据条款，如 第七条")
+    message: Paragraph = Field(min_length=1, max_length=500)
 
 
-class MeetingIn(BaseModel):
+class ReasonRead(BaseModel):
+    article: str
+    message: str
+
+
+class MeetingIn(JsonIn):
     decision: Literal["pass", "fail"]
     minutes: Comment
-    held_on: date | None = Field(default=None, description="评审会日期（默认今天）")
+    held_on: Day | None = Field(default=None, description="评审会日期（默认今天）")
     reasons: list[ReasonIn] = Field(default_factory=list, max_length=20, description="未通过的理由及依据")
 
 
-class LeaderDecisionIn(BaseModel):
-    approve: bool
-    comment: str = Field(default="", max_length=2000, description="审批意见（不予认定时必填）")
+class LeaderDecisionIn(JsonIn):
+    approve: StrictBool
+    comment: Paragraph = Field(default="", max_length=2000, description="审批意见（不予认定时必填）")
     reasons: list[ReasonIn] = Field(default_factory=list, max_length=20)
 
 
-class WithdrawIn(BaseModel):
-    comment: str = Field(default="", max_length=2000)
+class WithdrawIn(JsonIn):
+    comment: Paragraph = Field(default="", max_length=2000)
 
 
-class RevokeIn(BaseModel):
+class RevokeIn(JsonIn):
     reason: Comment
-    article: str = Field(default="第四十六条", max_length=40,
-                         description="撤销依据（第四十四条或第四十六条）")
+    article: Line = Field(default="第四十六条", max_length=40,
+                          description="撤销依据（第四十四条或第四十六条）")
 
 
 class EventRead(BaseModel):
@@ -311,7 +333,7 @@ class NoticeRead(BaseModel):
     issued_on: date
     stage: str
     stage_label: str
-    reasons: list[ReasonIn]
+    reasons: list[ReasonRead]
     comment: str
     issuer: str
     verify_url: str

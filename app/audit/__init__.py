@@ -1,1 +1,1 @@
-"""Append-only, hash-chained audit trail: every state change writes one event."""
+"""Append-only audit trail, a hash chain keyed with BAOZU_AUDIT_KEY: every state change writes one event."""

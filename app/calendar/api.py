@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from app.accounts.deps import SessionDep, require
 from app.accounts.enums import Role
@@ -18,6 +19,18 @@ from app.core.routing import api_router
 from rules.calendar import YearCalendar
 
 router = api_router(prefix="/calendar", tags=["工作日历"])
+
+
+class YearSegment(StringConvertor):
+    """The ``{year}`` of ``/calendar/{year}``: any segment but the calendar's own literal path, so
+    ``PUT /calendar/add-working-days`` is a 405 naming GET, not a request to change a year
+    called "add-working-days" (refused 401/403 before its year was even read). Anything else is
+    read as the year and checked there (``GET /calendar/abc``: 422)."""
+
+    regex = r"(?!add-working-days(?:/|$))[^/]+"
+
+
+register_url_convertor("calendar_year", YearSegment())
 YearPath = Annotated[int, Path(ge=1949, le=2200, description="年份")]
 
 
@@ -36,12 +49,12 @@ def add_working_days(
     return WorkingDaysRead(start=start, days=days, date=result)
 
 
-@router.get("/{year}", response_model=YearRead, responses=problem_responses(422))
+@router.get("/{year:calendar_year}", response_model=YearRead, responses=problem_responses(422))
 def get_year(session: SessionDep, year: YearPath) -> YearRead:
     return _read(service.work_calendar(session).year(year))
 
 
-@router.put("/{year}", response_model=YearRead, responses=problem_responses(401, 403, 422))
+@router.put("/{year:calendar_year}", response_model=YearRead, responses=problem_responses(401, 403, 422))
 def put_year(session: SessionDep, year: YearPath, data: YearPut,
              user: User = require(Role.admin)) -> YearRead:
     """Enter (or correct) a year from the State Council's notice."""

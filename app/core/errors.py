@@ -4,21 +4,29 @@ Services raise :class:`ProblemError` subclasses; the handlers installed by
 :func:`install_error_handlers` turn those, validation errors, unknown routes, missing
 calendar years and database outages into problem documents. No stack trace or SQL ever
 reaches a client: unexpected errors are logged and answered with a plain 500.
+
+A method a path does not have is answered 405 with ``Allow`` listing every method of the path
+(:func:`allowed_methods`: the router names only the first route it found for the path, and a
+path such as ``/projects`` has a GET route and a POST route), as problem+json for the API and as
+the site's error page for the pages.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from rules.calendar import CalendarYearMissing
 from rules.decision import Decision, Finding
@@ -284,12 +292,41 @@ def wants_page(request: Request) -> bool:
             and "text/html" in request.headers.get("accept", ""))
 
 
-PageNotFound = Callable[[Request, str], Response]
+PageError = Callable[[Request, int, str], Response]
+RouteMethods = list[tuple[re.Pattern[str], frozenset[str], bool]]
 
 
-def install_error_handlers(app: FastAPI, page_not_found: PageNotFound | None = None) -> None:
-    """The handlers; ``page_not_found`` renders the site's HTML 404 page for browsers
-    (given by ``create_app()``: the pages sit above every domain, this module below)."""
+def _route_methods(app: Any) -> RouteMethods:
+    """Every route of ``app``: its path's pattern, its methods, whether it is a page (routes
+    whose class says ``serves_pages``, i.e. ``app.web.core.PageRoute``). Built once."""
+    table: RouteMethods | None = getattr(app.state, "route_methods", None)
+    if table is None:
+        table = []
+        for context in iter_route_contexts(app.routes):
+            if context.path and context.methods:
+                table.append((compile_path(context.path)[0], frozenset(context.methods),
+                              bool(getattr(context.original_route, "serves_pages", False))))
+        app.state.route_methods = table
+    return table
+
+
+def allowed_methods(request: Request) -> tuple[list[str], bool]:
+    """The methods of every route whose path matches the request's (sorted), and whether the
+    path is a page's."""
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    page = False
+    for pattern, route_methods, is_page in _route_methods(request.app):
+        if pattern.match(path):
+            methods |= route_methods
+            page = page or is_page
+    return sorted(methods), page
+
+
+def install_error_handlers(app: FastAPI, page_error: PageError | None = None) -> None:
+    """The handlers; ``page_error`` renders the site's HTML error page (given by
+    ``create_app()``: the pages sit above every domain, this module below): for a browser
+    asking for an unknown address, and for a method a page does not have."""
     document_problems(app)
     @app.exception_handler(ProblemError)
     async def _problem(_: Request, exc: ProblemError) -> JSONResponse:
@@ -304,8 +341,18 @@ def install_error_handlers(app: FastAPI, page_not_found: PageNotFound | None = N
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 404 and page_not_found is not None and wants_page(request):
-            return page_not_found(request, "您访问的页面不存在，请检查网址或从首页进入。")
+        if exc.status_code == 404 and page_error is not None and wants_page(request):
+            return page_error(request, 404, "您访问的页面不存在，请检查网址或从首页进入。")
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            methods, page = allowed_methods(request)
+            if methods:
+                headers = (headers or {}) | {"Allow": ", ".join(methods)}
+            if page and page_error is not None:
+                response = page_error(request, 405, f"该页面不支持 {request.method} 请求"
+                                                    f"（可用：{'、'.join(methods)}）。")
+                response.headers.update(headers or {})
+                return response
         title = _HTTP_TITLES.get(exc.status_code, "请求未能完成")
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else title
         if exc.detail == "There was an error parsing the body":
@@ -314,7 +361,7 @@ def install_error_handlers(app: FastAPI, page_not_found: PageNotFound | None = N
             detail = "未找到该资源"
         return problem_response({"type": _HTTP_TYPES.get(exc.status_code, "about:blank"),
                                  "title": title, "status": exc.status_code, "detail": detail},
-                                getattr(exc, "headers", None))
+                                headers)
 
     @app.exception_handler(CalendarYearMissing)
     async def _calendar(_: Request, exc: CalendarYearMissing) -> JSONResponse:

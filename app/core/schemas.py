@@ -9,11 +9,17 @@ text people can read.
   characters (bidi overrides such as U+202E, zero-width characters, NUL, and CR/LF in a
   one-line field) are refused with a message naming the field, because they make what is
   printed on a certificate or shown to an auditor differ from what it seems.
+* :data:`Day` for the dates of a body: a date from :data:`EARLIEST_DAY` to :data:`LATEST_DAY`
+  (1900–2199), refused with a message naming the field otherwise. Every date a person enters
+  lies well inside; the bound keeps the arithmetic of the rules (a lease's end plus a day, a
+  term in months, 8 years of operation) inside Python's dates, so ``9999-12-31`` is a 422, not
+  an overflow.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
@@ -53,3 +59,17 @@ def clean_paragraph(value: str) -> str:
 
 Line = Annotated[str, AfterValidator(clean_line)]
 Paragraph = Annotated[str, AfterValidator(clean_paragraph)]
+
+
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+
+
+def check_day(value: date) -> date:
+    """A date people enter: from :data:`EARLIEST_DAY` to :data:`LATEST_DAY`."""
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValueError(f"日期应在 {EARLIEST_DAY.isoformat()} 至 {LATEST_DAY.isoformat()} 之间")
+    return value
+
+
+Day = Annotated[date, AfterValidator(check_day)]

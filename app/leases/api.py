@@ -19,12 +19,14 @@ from app.leases.schemas import (
     ExtensionDecisionIn,
     ExtensionRequestIn,
     HomeAcquiredIn,
+    InvitationSentRead,
     LeaseIn,
     LeaseRead,
     LeaseVerifyRead,
     OccupantIn,
     OccupantRead,
     OperatorViolationIn,
+    PlacementRead,
     RenewIn,
     TerminateIn,
     ViolationIn,
@@ -65,8 +67,11 @@ def get_lease(session: SessionDep, user: CurrentUser, lease_id: int) -> dict[str
 @public.get("/leases/{number}/verify", response_model=LeaseVerifyRead,
             responses=problem_responses(404))
 def verify_lease(session: SessionDep, number: str) -> dict[str, Any]:
-    """第二十三条: the electronic lease's validity, unit, term and a masked tenant name."""
-    return views.verify_view(session, repository.by_number(session, number))
+    """第二十三条: the electronic lease's validity, unit, term and a masked tenant name.
+    ``number`` is the lease's number with its verification code, as printed on the lease and
+    in its QR link (``ZL2025000001-7KQ3MX9P``); a number alone, or with a wrong code, answers
+    404 like an unknown number."""
+    return views.verify_view(session, repository.by_reference(session, number))
 
 
 @router.post("/leases/{lease_id}/renew", response_model=LeaseRead, status_code=status.HTTP_201_CREATED,
@@ -97,16 +102,32 @@ def decide_extension(session: SessionDep, lease_id: int, data: ExtensionDecision
     return views.lease_view(session, user, service.decide_extension(session, user, lease_id, data))
 
 
-@router.post("/leases/{lease_id}/occupants", response_model=list[OccupantRead],
-             status_code=status.HTTP_201_CREATED, responses=WRITE)
-def add_occupant(session: SessionDep, lease_id: int, data: OccupantIn, page: PageParams,
-                 user: User = require(Role.employer)) -> list[dict[str, Any]]:
-    """整体配租: the employer places an eligible member of staff (第三十一条). Answers the
-    occupants' first page, as ``GET`` does."""
-    occupant = service.add_occupant(session, user, lease_id, data)
+def _occupants(session: Session, user: User, lease_id: int, page: Any) -> list[dict[str, Any]]:
+    lease = repository.get(session, user, lease_id)
     return page.respond(views.occupants_page(repository.occupants(
-        session, repository.get(session, user, occupant.lease_id), cursor=page.cursor,
-        limit=page.limit)))
+        session, lease, user, cursor=page.cursor, limit=page.limit), lease, user))
+
+
+@router.post("/leases/{lease_id}/occupants", response_model=InvitationSentRead,
+             status_code=status.HTTP_202_ACCEPTED,
+             responses=problem_responses(401, 403, 404, 409, 422, 429))
+def add_occupant(session: SessionDep, lease_id: int, data: OccupantIn,
+                 user: User = require(Role.employer)) -> dict[str, Any]:
+    """整体配租 (第三十一条): the employer invites the holder of a 身份证 number to live in the
+    unit. The holder accepts (after the eligibility check at that moment) or declines
+    themself; until then nothing is placed. The answer is the same whoever the number belongs
+    to — registered or not, eligible or not, housed or not: ``GET …/occupants`` shows each
+    invitation's state, and the person's (masked) name only once they accept."""
+    return {"status": "invited", "detail": service.invite_occupant(session, user, lease_id, data)}
+
+
+@router.post("/leases/{lease_id}/occupants/{occupant_id}/withdraw", response_model=list[OccupantRead],
+             responses=WRITE)
+def withdraw_invitation(session: SessionDep, lease_id: int, occupant_id: int, page: PageParams,
+                        user: User = require(Role.employer)) -> list[dict[str, Any]]:
+    """The employer withdraws an invitation not yet answered. Answers the occupants' first page."""
+    service.withdraw_invitation(session, user, lease_id, occupant_id)
+    return _occupants(session, user, lease_id, page)
 
 
 @router.post("/leases/{lease_id}/occupants/{occupant_id}/move-out", response_model=list[OccupantRead],
@@ -114,17 +135,45 @@ def add_occupant(session: SessionDep, lease_id: int, data: OccupantIn, page: Pag
 def move_out(session: SessionDep, lease_id: int, occupant_id: int, page: PageParams,
              user: User = require(Role.employer)) -> list[dict[str, Any]]:
     service.move_out(session, user, lease_id, occupant_id)
-    return page.respond(views.occupants_page(repository.occupants(
-        session, repository.get(session, user, lease_id), cursor=page.cursor, limit=page.limit)))
+    return _occupants(session, user, lease_id, page)
 
 
 @router.get("/leases/{lease_id}/occupants", response_model=list[OccupantRead],
             responses=problem_responses(401, 404, 422))
 def list_occupants(session: SessionDep, user: CurrentUser, lease_id: int,
                    page: PageParams) -> list[dict[str, Any]]:
-    """The people placed under the lease, history kept, in order of placement (paged by id)."""
-    return page.respond(views.occupants_page(repository.occupants(
-        session, repository.get(session, user, lease_id), cursor=page.cursor, limit=page.limit)))
+    """The invitations and placements under the lease, history kept, in order of invitation
+    (paged by id); readers other than the employer and the city see the placements only."""
+    return _occupants(session, user, lease_id, page)
+
+
+# ---- the tenant's side of an invitation ------------------------------------------------------
+
+@router.get("/tenants/me/placements", response_model=list[PlacementRead],
+            responses=problem_responses(401, 403, 422), tags=["承租人与申请"])
+def my_placements(session: SessionDep, page: PageParams,
+                  user: User = require(Role.tenant)) -> list[dict[str, Any]]:
+    """整体配租 invitations addressed to my 身份证 number (also those made before I registered),
+    and what became of them, newest first (paged by id)."""
+    return page.respond(views.placements_page(session, user, repository.placements(
+        session, user, cursor=page.cursor, limit=page.limit)))
+
+
+@router.post("/tenants/me/placements/{placement_id}/accept", response_model=PlacementRead,
+             responses=WRITE, tags=["承租人与申请"])
+def accept_placement(session: SessionDep, placement_id: int,
+                     user: User = require(Role.tenant)) -> dict[str, Any]:
+    """I accept: placed, once the eligibility check of 第三十二条 passes now and I hold no other
+    such housing (422 with the reasons, 409 otherwise)."""
+    return views.placement_view(session, user, service.accept_invitation(session, user, placement_id))
+
+
+@router.post("/tenants/me/placements/{placement_id}/decline", response_model=PlacementRead,
+             responses=WRITE, tags=["承租人与申请"])
+def decline_placement(session: SessionDep, placement_id: int,
+                      user: User = require(Role.tenant)) -> dict[str, Any]:
+    """I decline: nothing is placed; the employer sees the invitation declined."""
+    return views.placement_view(session, user, service.decline_invitation(session, user, placement_id))
 
 
 @router.post("/leases/{lease_id}/violations", response_model=CreditEntry,

@@ -35,6 +35,23 @@ class LeaseKind(Labelled):
     employer = "employer", "整体配租"
 
 
+class OccupantStatus(Labelled):
+    """A member of staff under an employer's whole-unit lease (整体配租, 第三十一条): the employer
+    invites a 身份证 number; the person holding it accepts (placed, after the eligibility check at
+    that moment) or declines themself, or the employer withdraws the invitation; a placed person
+    moves out. Only a placement (``placed``) counts as housing the person."""
+
+    invited = "invited", "待本人确认"
+    placed = "placed", "已入住"
+    declined = "declined", "本人已谢绝"
+    withdrawn = "withdrawn", "用人单位已撤回"
+    moved_out = "moved_out", "已搬离"
+
+
+# An invitation still open, or a placement running: one per person and lease at a time.
+OPEN_OCCUPANCY = (OccupantStatus.invited, OccupantStatus.placed)
+
+
 class ExtensionStatus(Labelled):
     """A request for a longer transition (第三十八条 因特殊情况确需延长), decided by the operator."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,9 +16,19 @@ from app.accounts.models import User
 from app.core.clock import now
 from app.core.db import Base
 from app.leases.enums import ACTIVE as ACTIVE  # the running states; app.oversight reads them here
-from app.leases.enums import LeaseStatus, ViolationStatus
+from app.leases.enums import LeaseStatus, OccupantStatus, ViolationStatus
 
 MONEY = Numeric(12, 2)
+
+
+# The alphabet of the lease verification code: no 0/O, 1/I/L — read off paper and typed by people.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8  # 31⁸ ≈ 8.5 × 10¹¹: guessing one lease's code is hopeless, enumerating them more so
+
+
+def new_verification_code() -> str:
+    """A random verification code for a lease (``secrets``: not predictable from others)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def plain(value: str | None) -> str | None:
@@ -55,6 +66,9 @@ class Lease(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)
+    # Printed beside the number and in the QR link: the public check needs both (the numbers
+    # are sequential; the code is not), see ``app.leases.repository.by_reference``.
+    verification_code: Mapped[str] = mapped_column(String(8), default=new_verification_code)
     kind: Mapped[str] = mapped_column(String(10))  # LeaseKind
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
@@ -110,17 +124,43 @@ class Lease(Base):
 
 
 class LeaseOccupant(Base):
-    """A person an employer places in a unit it leased as a whole (第三十一条); history kept."""
+    """A member of staff an employer invites to live in a unit it leased as a whole (第三十一条);
+    history kept.
+
+    The employer addresses the invitation to a 身份证 number, kept only as its keyed digest (the
+    person holding it finds it by theirs) and its masked form (what the employer typed, shown
+    back). ``status`` (:class:`~app.leases.enums.OccupantStatus`): invited → placed | declined |
+    withdrawn; placed → moved_out. ``tenant_id`` is set when the person accepts — never for an
+    invitation, so an invitation neither names a person to the employer nor counts as housing
+    them. ``moved_in_on``: the day proposed while invited, the day moved in once placed;
+    ``answered_on``: the day the person accepted or declined, or the employer withdrew;
+    ``eligibility``: the 第三十二条 decision at acceptance. ``placed_by_id``: who invited.
+    """
 
     __tablename__ = "lease_occupant"
+    __table_args__ = (
+        # One open invitation or running placement per number and lease, held by the database.
+        Index("uq_lease_occupant_open", "lease_id", "id_number_digest", unique=True,
+              sqlite_where=text("status IN ('invited', 'placed')"),
+              postgresql_where=text("status IN ('invited', 'placed')")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lease_id: Mapped[int] = mapped_column(ForeignKey("lease.id"), index=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    moved_in_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(10), default=OccupantStatus.invited.value)
+    id_number_digest: Mapped[str] = mapped_column(String(64), index=True)
+    id_number_masked: Mapped[str] = mapped_column(String(18))
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    invited_on: Mapped[date]
+    answered_on: Mapped[date | None]
+    moved_in_on: Mapped[date | None]
     moved_out_on: Mapped[date | None]
-    eligibility: Mapped[dict[str, Any]]
+    eligibility: Mapped[dict[str, Any] | None]
     placed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+    @validates("status")
+    def _plain(self, _: str, value: str | None) -> str | None:
+        return plain(value)
 
 
 class Violation(Base):

@@ -5,6 +5,7 @@ records, and what the lease views show beside a lease. A missing or hidden objec
 
 from __future__ import annotations
 
+import hmac
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,15 @@ from app.approval.repository import get_project
 from app.core import clock
 from app.core.errors import NotFound
 from app.core.paging import DEFAULT_LIMIT, Page, keyset
-from app.leases.enums import ACTIVE, HOLDING, LeaseKind, ViolationParty, ViolationStatus
+from app.leases.enums import (
+    ACTIVE,
+    HOLDING,
+    OPEN_OCCUPANCY,
+    LeaseKind,
+    OccupantStatus,
+    ViolationParty,
+    ViolationStatus,
+)
 from app.leases.models import Lease, LeaseOccupant, Violation
 from app.leases.workflows import LEASE, LeaseNow
 from app.operation.models import Appraisal, Unit
@@ -38,12 +47,24 @@ def get(session: Session, user: User, lease_id: int, *, lock: bool = False) -> L
     return lease
 
 
-def by_number(session: Session, number: str) -> Lease:
-    """The lease with this number (public: 第二十三条); 404 if there is none."""
-    lease = session.scalar(select(Lease).where(Lease.number == number.strip().upper()))
-    if lease is None:
-        raise NotFound("未找到该电子租赁合同编号")
+def by_reference(session: Session, reference: str) -> Lease:
+    """The lease a public check names (第二十三条): its number and its verification code,
+    ``ZL2025000001-7KQ3MX9P`` (case and spaces ignored). The numbers are sequential; the code
+    is random, so the number alone finds nothing. An unknown number, a missing code and a wrong
+    code all answer the same 404 (the code is compared in constant time)."""
+    number, _, code = reference.strip().upper().replace(" ", "").rpartition("-")
+    lease = session.scalar(select(Lease).where(Lease.number == number)) if number and code else None
+    if lease is None or not hmac.compare_digest(lease.verification_code.encode(), code.encode()):
+        raise NotFound(NO_SUCH_LEASE)
     return lease
+
+
+NO_SUCH_LEASE = "未找到该电子租赁合同：请核对合同编号和核验码"
+
+
+def verify_reference(lease: Lease) -> str:
+    """What the public check takes, printed on the lease and in its QR link."""
+    return f"{lease.number}-{lease.verification_code}"
 
 
 def leases(session: Session, user: User, *, cursor: int | None,
@@ -59,7 +80,7 @@ def has_active_lease(session: Session, person_id: int) -> bool:
     own = select(Lease.id).where(Lease.tenant_id == person_id, Lease.status.in_(ACTIVE),
                                  Lease.ends_on >= today)
     placed = select(LeaseOccupant.id).join(Lease, Lease.id == LeaseOccupant.lease_id).where(
-        LeaseOccupant.tenant_id == person_id, LeaseOccupant.moved_out_on.is_(None),
+        LeaseOccupant.tenant_id == person_id, LeaseOccupant.status == OccupantStatus.placed,
         Lease.status.in_(ACTIVE))
     return bool(session.scalar(select(own.exists())) or session.scalar(select(placed.exists())))
 
@@ -82,7 +103,7 @@ def person_overlaps(session: Session, person_id: int, start: date, end: date,
     if exclude is not None:
         own = own.where(Lease.id != exclude)
     placed = select(LeaseOccupant.id).join(Lease, Lease.id == LeaseOccupant.lease_id).where(
-        LeaseOccupant.tenant_id == person_id, LeaseOccupant.moved_out_on.is_(None),
+        LeaseOccupant.tenant_id == person_id, LeaseOccupant.status == OccupantStatus.placed,
         Lease.status.in_(HOLDING), Lease.ends_on >= start)
     return bool(session.scalar(select(own.exists())) or session.scalar(select(placed.exists())))
 
@@ -119,7 +140,7 @@ def lease_now(session: Session, lease: Lease) -> LeaseNow:
     open_ = session.scalar(select(func.count(Violation.id)).where(
         Violation.lease_id == lease.id, Violation.status == ViolationStatus.open)) or 0
     placed = (session.scalar(select(func.count(LeaseOccupant.id)).where(
-        LeaseOccupant.lease_id == lease.id, LeaseOccupant.moved_out_on.is_(None))) or 0
+        LeaseOccupant.lease_id == lease.id, LeaseOccupant.status == OccupantStatus.placed)) or 0
         if lease.kind == LeaseKind.employer else 0)
     return LeaseNow(lease, open_, placed)
 
@@ -139,7 +160,7 @@ def leases_now(session: Session, user: User, found: list[Lease]) -> list[LeaseNo
     if employer and user.role in LEASE.step("move_out").roles:
         placed = dict(session.execute(  # type: ignore[arg-type]
             select(LeaseOccupant.lease_id, func.count(LeaseOccupant.id))
-            .where(LeaseOccupant.lease_id.in_(employer), LeaseOccupant.moved_out_on.is_(None))
+            .where(LeaseOccupant.lease_id.in_(employer), LeaseOccupant.status == OccupantStatus.placed)
             .group_by(LeaseOccupant.lease_id)).all())
     return [LeaseNow(lease, open_.get(lease.id, 0), placed.get(lease.id, 0)) for lease in found]
 
@@ -168,30 +189,91 @@ def full_names(session: Session, ids: set[int]) -> dict[int, str | None]:
             if ids else {})
 
 
-# ---- occupants ---------------------------------------------------------------------------------
+# ---- occupants: invitations and placements (整体配租) --------------------------------------------
+
+# Who sees the invitations under an employer's lease, not only the placements: the employer who
+# made them and the city's staff. The operator and the occupants see who lives there.
+SEES_INVITATIONS = (Role.employer, Role.office, Role.auditor, Role.admin)
+
 
 def occupant(session: Session, occupant_id: int, *, lock: bool = False) -> LeaseOccupant | None:
     stmt = select(LeaseOccupant).where(LeaseOccupant.id == occupant_id)
     if lock:
         stmt = stmt.with_for_update()
-    return session.scalar(stmt)
+    return session.scalar(stmt.execution_options(populate_existing=True))
 
 
-def occupants(session: Session, lease: Lease, *, cursor: int | None = None,
+def occupants(session: Session, lease: Lease, user: User, *, cursor: int | None = None,
               limit: int = DEFAULT_LIMIT) -> Page[Any]:
-    """The people placed under an employer's lease, history kept, in order of placement (keyset
-    by id): rows of (occupant, person, id)."""
+    """The invitations and placements under an employer's lease, history kept, in order of
+    invitation (keyset by id): rows of (occupant, person or None, id). The person is known only
+    once they accepted; readers other than the employer and the city see placements only."""
     stmt = (select(LeaseOccupant, User, LeaseOccupant.id)
-            .join(User, User.id == LeaseOccupant.tenant_id).where(LeaseOccupant.lease_id == lease.id))
+            .outerjoin(User, User.id == LeaseOccupant.tenant_id)
+            .where(LeaseOccupant.lease_id == lease.id))
+    if user.role not in SEES_INVITATIONS:
+        stmt = stmt.where(LeaseOccupant.tenant_id.is_not(None))
     return keyset(session, stmt, LeaseOccupant.id, cursor=cursor, limit=limit, descending=False,
                   scalars=False)
 
 
-def occupant_row(session: Session, occupant_id: int) -> Any:
-    """One occupant as :func:`occupants` gives them."""
-    return session.execute(
-        select(LeaseOccupant, User, LeaseOccupant.id).join(User, User.id == LeaseOccupant.tenant_id)
-        .where(LeaseOccupant.id == occupant_id)).one()
+def open_occupancy(session: Session, lease_id: int, digest: str) -> bool:
+    """Whether the number already has an open invitation, or a placement, under the lease."""
+    return session.scalar(select(select(LeaseOccupant.id).where(
+        LeaseOccupant.lease_id == lease_id, LeaseOccupant.id_number_digest == digest,
+        LeaseOccupant.status.in_(OPEN_OCCUPANCY)).exists())) or False
+
+
+def invitation_counts(session: Session, lease_id: int, on: date) -> tuple[int, int]:
+    """(invitations made under the lease on ``on``, invitations still waiting for an answer)."""
+    today, waiting = session.execute(select(
+        func.count(LeaseOccupant.id).filter(LeaseOccupant.invited_on == on),
+        func.count(LeaseOccupant.id).filter(LeaseOccupant.status == OccupantStatus.invited))
+        .where(LeaseOccupant.lease_id == lease_id)).one()
+    return today or 0, waiting or 0
+
+
+def addressed_to(session: Session, user: User, occupant_id: int, *,
+                 lock: bool = False) -> LeaseOccupant:
+    """An invitation (or placement) addressed to ``user``'s 身份证 number; 404 for any other, as
+    for a missing one."""
+    found = occupant(session, occupant_id, lock=lock)
+    if (found is None or user.id_number_digest is None
+            or not hmac.compare_digest(found.id_number_digest, user.id_number_digest)):
+        raise NotFound("未找到该入住邀请")
+    return found
+
+
+def placements(session: Session, user: User, *, cursor: int | None = None,
+               limit: int = DEFAULT_LIMIT) -> Page[LeaseOccupant]:
+    """The invitations and placements addressed to ``user``'s 身份证 number, newest first
+    (keyset by id) — also those made before they registered."""
+    if user.id_number_digest is None:
+        return Page([], None)
+    return keyset(session, select(LeaseOccupant).where(
+        LeaseOccupant.id_number_digest == user.id_number_digest), LeaseOccupant.id,
+        cursor=cursor, limit=limit)
+
+
+def leases_by_id(session: Session, ids: set[int], *, lock: bool = False) -> dict[int, Lease]:
+    """Leases by id, unscoped: what an invitation is under (its addressee may not read the
+    lease itself until they accept)."""
+    if not ids:
+        return {}
+    stmt = select(Lease).where(Lease.id.in_(ids))
+    if lock:
+        stmt = stmt.with_for_update()
+    return {lease.id: lease for lease in session.scalars(stmt.execution_options(populate_existing=True))}
+
+
+def tenancy_signed_on(session: Session, lease: Lease) -> date:
+    """The day the tenancy a lease belongs to was agreed: the signing day of the first lease
+    signed on its application (renewals and continuations carry the application along)."""
+    if lease.application_id is None:
+        return lease.signed_on
+    first = session.scalar(select(func.min(Lease.signed_on)).where(
+        Lease.application_id == lease.application_id, Lease.tenant_id == lease.tenant_id))
+    return min(first, lease.signed_on) if first is not None else lease.signed_on
 
 
 # ---- violations and credit records (第四十、四十一、四十六条) -------------------------------------

@@ -13,9 +13,10 @@ checked, so racing requests are decided one after the other.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,12 +30,15 @@ from app.approval.models import Project
 from app.approval.repository import get_project
 from app.audit.service import Actor, record
 from app.core import clock
-from app.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.core.config import get_settings
+from app.core.errors import Conflict, InvalidInput, NotFound, RuleViolation, TooManyRequests
+from app.core.personal_data import id_number_digest
 from app.leases import repository
 from app.leases.enums import (
     ExtensionStatus,
     LeaseKind,
     LeaseStatus,
+    OccupantStatus,
     ViolationKind,
     ViolationParty,
     ViolationStatus,
@@ -51,7 +55,7 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
-from app.leases.workflows import LEASE, VIOLATION
+from app.leases.workflows import LEASE, OCCUPANT, VIOLATION, OccupantNow
 from app.operation.enums import UnitStatus
 from app.operation.models import RentStandard, Unit
 from app.operation.repository import in_force
@@ -62,9 +66,12 @@ from app.tenants.enums import ApplicationStatus, LotteryStatus, NoticeKind
 from app.tenants.models import TenantApplication
 from app.tenants.workflows import TENANT_APPLICATION
 from rules import art38_transition as art38
+from rules.art26_30_listing import check_lease_start
 from rules.art35_43_lease import LeaseTerms, check_lease_terms, renewal_terms, renewal_window_ok
 from rules.art40_41_violations import outcome_allowed, rectification_deadline
+from rules.dates import add_months
 from rules.decision import Finding
+from rules.identifiers import check_id_number, mask_id_number
 from rules.params import parameter, value_at
 
 # The labels, by the names other domains read them here (app.oversight, app.web.projects).
@@ -111,7 +118,20 @@ def _number(session: Session, on: date) -> str:
     return f"ZL{on.year}{documents.next_seq(session, 'lease', on.year):06d}"
 
 
-# ---- signing ----------------------------------------------------------------------------
+def _start_bounds(unit: Unit, start_on: date, today: date) -> None:
+    """A lease starts no earlier than its unit was published (第三十条), and no later than the
+    longest a lease signed today may run (``lease_term_months_max`` from today): the unit's
+    current lease ends by then at the latest, so no later start is ever needed (a sanity bound;
+    a start in year 9999 would otherwise overflow the term's arithmetic). Its end is bounded by
+    the term rules (第三十五、四十三条)."""
+    decision = check_lease_start(start_on, unit.published_on)
+    if not decision.ok:
+        raise RuleViolation.from_decision(decision)
+    latest = add_months(today, value_at("lease_term_months_max", today))
+    if start_on > latest:
+        raise InvalidInput(f"租赁开始日期 {start_on.isoformat()} 过远：最迟 {latest.isoformat()} 起租"
+                           "（房源现有合同最长也于此前到期）", field="start_on")
+
 
 def create(session: Session, user: User, data: LeaseIn) -> Lease:
     """The operator signs a lease for an approved application, or with an employer (整体配租)."""
@@ -141,6 +161,7 @@ def create(session: Session, user: User, data: LeaseIn) -> Lease:
         if employer is None or employer.id == project.organization_id:
             raise InvalidInput("用人单位不存在或与运营单位相同", field="employer_organization_id")
     today = clock.today()
+    _start_bounds(unit, data.start_on, today)
     standard, rate = _rate(session, project, unit)
     _terms_or_refuse(LeaseTerms(data.start_on, data.end_on, data.monthly_rent, unit.building_area_m2,
                                 rate, data.prepaid_rent, data.deposit, data.other_fees), today)
@@ -289,8 +310,9 @@ def _start_transition(session: Session, actor: Actor, lease: Lease, acquired_on:
     """active → in_transition: 12 months at market rent from the next month, then the lease
     ends (the caller checked the step: :data:`LEASE` for a person, the registry's query)."""
     today = clock.today()
-    if acquired_on > today:
-        raise InvalidInput("取得住房日期不能晚于今天", field="acquired_on")
+    decision = art38.check_acquisition(acquired_on, repository.tenancy_signed_on(session, lease), today)
+    if not decision.ok:
+        raise RuleViolation.from_decision(decision)
     unit = repository.unit(session, lease.unit_id)
     state = art38.transition(acquired_on, today)
     lease.status, lease.home_acquired_on = LeaseStatus.in_transition, acquired_on
@@ -371,45 +393,160 @@ def decide_extension(session: Session, user: User, lease_id: int, data: Extensio
     return lease
 
 
-# ---- employer leases: occupants ----------------------------------------------------------
+# ---- employer leases: invitations and placements (整体配租, 第三十一条) --------------------------
+#
+# An employer who leased a unit as a whole places staff in it, each of whom must be eligible
+# themself (第三十一条 “由用人单位安排符合准入条件的对象入住”). The employer knows the person's
+# 身份证 number; holding it proves nothing about the person's consent. So the employer's step
+# is an invitation addressed to the number, and the person accepts (after the eligibility
+# check at that moment) or declines it themself. Until they accept, nothing is housed and
+# nothing blocks their own lease; and the employer is told the same thing whatever the number
+# is — registered or not, eligible or not, housed or not.
 
-def add_occupant(session: Session, user: User, lease_id: int, data: OccupantIn) -> LeaseOccupant:
-    """An employer places a member of staff; they must be eligible themselves (第三十一条)."""
+INVITATION_SENT = "已向该身份证号码对应的承租人发出入住邀请；对方确认并经资格审查后方可入住"
+# How many invitations one lease may send a day, and leave unanswered at once: a whole unit
+# houses a handful of people, and a notice goes to a stranger for each number tried.
+INVITATIONS_PER_LEASE_PER_DAY = 20
+WAITING_INVITATIONS_PER_LEASE = 20
+
+
+def _retry_tomorrow() -> int:
+    """Seconds until the next day begins where the service's days are counted."""
+    now = clock.now().astimezone(ZoneInfo(get_settings().timezone))
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=now.tzinfo)
+    return max(1, int((tomorrow - now).total_seconds()))
+
+
+def _move_in_bounds(lease: Lease, on: date | None, today: date) -> None:
+    """The day proposed for moving in lies in the lease's term and not in the past."""
+    if on is None:
+        return
+    if on < today:
+        raise InvalidInput(f"拟入住日期 {on.isoformat()} 早于今天：入住须经本人确认后办理",
+                           field="moved_in_on")
+    if on > lease.ends_on:
+        raise InvalidInput(f"拟入住日期 {on.isoformat()} 晚于合同终止日期 {lease.ends_on.isoformat()}",
+                           field="moved_in_on")
+
+
+def invite_occupant(session: Session, user: User, lease_id: int, data: OccupantIn) -> str:
+    """整体配租: the employer invites the holder of a 身份证 number to live in the unit.
+
+    Answers :data:`INVITATION_SENT` whatever the number is: the invitation is stored against
+    the number's keyed digest (the holder finds it when they log in, even if they register
+    later), and a registered holder is also sent a notice. Refused only for what the employer
+    itself controls: a lease it may not place staff under (403/404/409), a malformed number or
+    move-in date (422), too many invitations (429 for a day's, 409 for those unanswered)."""
     lease = repository.get(session, user, lease_id, lock=True)
     LEASE.check("add_occupant", user, repository.lease_now(session, lease))
-    person_id = tenants_repo.tenant_id_by_number(session, data.id_number)
-    if person_id is None:
-        raise InvalidInput("该职工尚未在平台注册", field="id_number")
-    _lock_person(session, person_id)
-    person = load_user(session, person_id)
-    signed = tenants.require_ready(session, person)  # type: ignore[arg-type]
     today = clock.today()
-    decision, conflicts = tenants.eligibility(session, person, signed.declaration, today)  # type: ignore[arg-type]
-    if not decision.ok:
-        raise RuleViolation.from_decision(decision, "该职工不符合第三十二条规定的条件，不能入住")
-    if repository.has_active_lease(session, person_id):
-        raise Conflict("该职工已有在租或入住的保障性租赁住房")
-    occupant = LeaseOccupant(lease_id=lease.id, tenant_id=person_id,
-                             moved_in_on=data.moved_in_on or today,
-                             eligibility=tenants.eligibility_record(decision, conflicts, today),
-                             placed_by_id=user.id)
+    checked = check_id_number(data.id_number, today)
+    if not checked.ok:
+        raise RuleViolation.from_decision(checked)
+    _move_in_bounds(lease, data.moved_in_on, today)
+    sent_today, waiting = repository.invitation_counts(session, lease.id, today)
+    if sent_today >= INVITATIONS_PER_LEASE_PER_DAY:
+        raise TooManyRequests(f"该合同今天已发出 {sent_today} 份入住邀请，请明天再试",
+                              retry_after=_retry_tomorrow())
+    if waiting >= WAITING_INVITATIONS_PER_LEASE:
+        raise Conflict(f"该合同已有 {waiting} 份入住邀请等待对方确认，请待对方答复或撤回后再邀请")
+    digest = id_number_digest(data.id_number)
+    if repository.open_occupancy(session, lease.id, digest):
+        return INVITATION_SENT  # already invited (or placed) here: nothing new, the same answer
+    occupant = LeaseOccupant(lease_id=lease.id, status=OccupantStatus.invited, id_number_digest=digest,
+                             id_number_masked=mask_id_number(data.id_number), invited_on=today,
+                             moved_in_on=data.moved_in_on, placed_by_id=user.id)
     session.add(occupant)
     session.flush()
+    person_id = tenants_repo.tenant_id_by_number(session, data.id_number)
+    if person_id is not None:
+        unit = repository.unit(session, lease.unit_id)
+        project = repository.project(session, lease.project_id)
+        employer = repository.organization(session, lease.employer_organization_id)
+        tenants.notify(session, person_id, NoticeKind.placement_invited,
+                       f"{employer.name if employer else '用人单位'}邀请您入住其整体承租的"
+                       f"{project.name if project else ''} {unit.building if unit else ''} "
+                       f"{unit.number if unit else ''}（合同 {lease.number}）；"
+                       "请在“入住邀请”中确认或谢绝，确认时将审查您是否符合第三十二条规定的条件")
+    record(session, actor=user, action="lease.occupant_invited", entity_type="lease",
+           entity_id=lease.id, summary={"occupant_id": occupant.id})
+    return INVITATION_SENT
+
+
+def _addressed(session: Session, user: User, occupant_id: int, action: str) -> OccupantNow:
+    """The invitation addressed to ``user`` with its lease (both locked), once the table allows
+    ``action`` on it (404 for anyone else's, as for a missing one)."""
+    occupant = repository.addressed_to(session, user, occupant_id, lock=True)
+    lease = repository.leases_by_id(session, {occupant.lease_id}, lock=True)[occupant.lease_id]
+    now = OccupantNow(occupant, lease)
+    OCCUPANT.check(action, user, now)
+    return now
+
+
+def accept_invitation(session: Session, user: User, occupant_id: int) -> LeaseOccupant:
+    """The person accepts an invitation addressed to them: placed, if they are eligible now
+    (第三十一、三十二条) and hold no other such housing (one per person)."""
+    now = _addressed(session, user, occupant_id, "accept")
+    occupant, lease = now.occupant, now.lease
+    _lock_person(session, user.id)
+    signed = tenants.require_ready(session, user)
+    today = clock.today()
+    decision, conflicts = tenants.eligibility(session, user, signed.declaration, today)
+    if not decision.ok:
+        raise RuleViolation.from_decision(decision)
+    if repository.has_active_lease(session, user.id):
+        raise Conflict("您已有在租或入住的保障性租赁住房（每人限一套），不能再接受入住邀请")
+    moved_in = max(occupant.moved_in_on or today, today, lease.start_on)
+    if moved_in > lease.ends_on:
+        raise Conflict(f"该整体配租合同于 {lease.ends_on.isoformat()} 终止，已不能入住")
+    occupant.status, occupant.tenant_id = OccupantStatus.placed, user.id
+    occupant.answered_on, occupant.moved_in_on = today, moved_in
+    occupant.eligibility = tenants.eligibility_record(decision, conflicts, today)
     record(session, actor=user, action="lease.occupant_placed", entity_type="lease",
+           entity_id=lease.id, summary={"occupant_id": occupant.id, "moved_in_on": moved_in})
+    return occupant
+
+
+def decline_invitation(session: Session, user: User, occupant_id: int) -> LeaseOccupant:
+    """The person declines an invitation addressed to them; nothing is placed."""
+    occupant = _addressed(session, user, occupant_id, "decline").occupant
+    occupant.status, occupant.answered_on = OccupantStatus.declined, clock.today()
+    record(session, actor=user, action="lease.invitation_declined", entity_type="lease",
+           entity_id=occupant.lease_id, summary={"occupant_id": occupant.id})
+    return occupant
+
+
+def _employers(session: Session, user: User, lease_id: int, occupant_id: int) -> tuple[Lease, LeaseOccupant]:
+    lease = repository.get(session, user, lease_id, lock=True)
+    occupant = repository.occupant(session, occupant_id, lock=True)
+    if occupant is None or occupant.lease_id != lease.id:
+        raise NotFound("未找到该入住记录")
+    return lease, occupant
+
+
+def withdraw_invitation(session: Session, user: User, lease_id: int,
+                        occupant_id: int) -> LeaseOccupant:
+    """The employer withdraws an invitation not yet answered (the holder, if registered, is told)."""
+    lease, occupant = _employers(session, user, lease_id, occupant_id)
+    OCCUPANT.check("withdraw", user, OccupantNow(occupant, lease))
+    occupant.status, occupant.answered_on = OccupantStatus.withdrawn, clock.today()
+    person_id = tenants_repo.tenant_id_by_digest(session, occupant.id_number_digest)
+    if person_id is not None:
+        tenants.notify(session, person_id, NoticeKind.placement_invited,
+                       f"用人单位已撤回合同 {lease.number} 的入住邀请")
+    record(session, actor=user, action="lease.invitation_withdrawn", entity_type="lease",
            entity_id=lease.id, summary={"occupant_id": occupant.id})
     return occupant
 
 
 def move_out(session: Session, user: User, lease_id: int, occupant_id: int) -> LeaseOccupant:
     """The employer records a member of staff moving out (the history is kept)."""
-    lease = repository.get(session, user, lease_id, lock=True)
-    occupant = repository.occupant(session, occupant_id)
-    if occupant is None or occupant.lease_id != lease.id:
-        raise NotFound("未找到该入住记录")
+    lease, occupant = _employers(session, user, lease_id, occupant_id)
     if occupant.moved_out_on is not None:
         raise Conflict("该职工已搬离")
     LEASE.check("move_out", user, repository.lease_now(session, lease))
-    occupant.moved_out_on = clock.today()
+    OCCUPANT.check("move_out", user, OccupantNow(occupant, lease))
+    occupant.status, occupant.moved_out_on = OccupantStatus.moved_out, clock.today()
     record(session, actor=user, action="lease.occupant_moved_out", entity_type="lease",
            entity_id=lease.id, summary={"occupant_id": occupant.id})
     return occupant

@@ -11,16 +11,22 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.accounts.enums import Role
 from app.accounts.models import User
 from app.core import clock
 from app.core.paging import Page, mapped, mapped_all
-from app.core.personal_data import decrypt_id_number
 from app.leases import repository
-from app.leases.enums import HOLDING, LeaseKind, LeaseStatus, ViolationStatus, violation_kind_label
+from app.leases.enums import (
+    HOLDING,
+    LeaseKind,
+    LeaseStatus,
+    OccupantStatus,
+    ViolationStatus,
+    violation_kind_label,
+)
 from app.leases.models import Lease
-from app.leases.workflows import LEASE, VIOLATION
+from app.leases.workflows import LEASE, OCCUPANT, VIOLATION, OccupantNow
 from rules.art36_37_rent import lease_rent_cap
-from rules.identifiers import mask_id_number
 
 
 def masked_name(name: str | None) -> str:
@@ -76,6 +82,8 @@ def lease_views(session: Session, user: User | None, leases: list[Lease]) -> lis
             "transition_monthly_rent": lease.transition_monthly_rent,
             "extension_requested_to": lease.extension_requested_to,
             "extension_status": lease.extension_status,
+            "verification_code": lease.verification_code,
+            "verify_reference": repository.verify_reference(lease),
             "allowed_actions": actions,
         })
     return views
@@ -99,19 +107,69 @@ def verify_view(session: Session, lease: Lease) -> dict[str, Any]:
             "operator": view["operator"]}
 
 
-# ---- occupants ---------------------------------------------------------------------------------
+# ---- occupants: invitations and placements ------------------------------------------------------
 
-def occupants_page(found: Page[Any]) -> Page[dict[str, Any]]:
-    """``OccupantRead`` of a page of :func:`app.leases.repository.occupants` rows."""
-    return mapped(found, occupant_view)
+# Who reads a placed person's full name under an employer's lease: the city's staff. Everyone
+# else (the employer, the operator, the other occupants) reads it masked.
+FULL_NAMES = (Role.office, Role.auditor, Role.admin)
 
 
-def occupant_view(row: Any) -> dict[str, Any]:
-    o, u, _ = row
-    return {"id": o.id, "name": u.full_name,
-            "id_number_masked": mask_id_number(decrypt_id_number(u.id_number_enc))
-            if u.id_number_enc else None, "moved_in_on": o.moved_in_on,
-            "moved_out_on": o.moved_out_on, "eligible": bool(o.eligibility.get("ok"))}
+def occupants_page(found: Page[Any], lease: Lease, user: User) -> Page[dict[str, Any]]:
+    """``OccupantRead`` of a page of :func:`app.leases.repository.occupants` rows, as ``user``
+    sees them (with the steps the table lets them take on each now)."""
+    return mapped(found, lambda row: occupant_view(row, lease, user))
+
+
+def occupant_view(row: Any, lease: Lease, user: User) -> dict[str, Any]:
+    """One invitation or placement: the number as the employer typed it (masked), and a name
+    only once the person accepted — masked, except for the city's staff."""
+    o, person, _ = row
+    name = None
+    if person is not None:
+        name = person.full_name if user.role in FULL_NAMES else masked_name(person.full_name)
+    return {"id": o.id, "status": o.status, "status_label": OccupantStatus.label_of(o.status),
+            "name": name, "id_number_masked": o.id_number_masked, "invited_on": o.invited_on,
+            "answered_on": o.answered_on, "moved_in_on": o.moved_in_on,
+            "moved_out_on": o.moved_out_on,
+            "eligible": bool(o.eligibility.get("ok")) if o.eligibility is not None else None,
+            "allowed_actions": OCCUPANT.allowed(user, OccupantNow(o, lease))}
+
+
+def placements_page(session: Session, user: User, found: Page[Any]) -> Page[dict[str, Any]]:
+    """``PlacementRead`` of a page of the invitations addressed to ``user`` (a constant number
+    of statements: their leases, units, projects and organisations, each in one read)."""
+    return mapped_all(found, lambda items: placement_views(session, user, items))
+
+
+def placement_view(session: Session, user: User, occupant: Any) -> dict[str, Any]:
+    return placement_views(session, user, [occupant])[0]
+
+
+def placement_views(session: Session, user: User, occupants: list[Any]) -> list[dict[str, Any]]:
+    if not occupants:
+        return []
+    leases = repository.leases_by_id(session, {o.lease_id for o in occupants})
+    units = repository.units(session, {lease.unit_id for lease in leases.values()})
+    projects = repository.projects(session, {lease.project_id for lease in leases.values()})
+    orgs = repository.organization_names(session, {
+        org for lease in leases.values()
+        for org in (lease.operator_organization_id, lease.employer_organization_id) if org})
+    views = []
+    for o in occupants:
+        lease = leases[o.lease_id]
+        unit, project = units[lease.unit_id], projects[lease.project_id]
+        views.append({
+            "id": o.id, "status": o.status, "status_label": OccupantStatus.label_of(o.status),
+            "lease_id": lease.id, "lease_number": lease.number,
+            "employer": orgs.get(lease.employer_organization_id or 0, ""),
+            "operator": orgs.get(lease.operator_organization_id, ""),
+            "project_name": project.name, "address": project.address, "building": unit.building,
+            "unit_number": unit.number, "building_area_m2": unit.building_area_m2,
+            "lease_start_on": lease.start_on, "lease_ends_on": lease.ends_on,
+            "invited_on": o.invited_on, "answered_on": o.answered_on, "moved_in_on": o.moved_in_on,
+            "moved_out_on": o.moved_out_on,
+            "allowed_actions": OCCUPANT.allowed(user, OccupantNow(o, lease))})
+    return views
 
 
 # ---- violations and credit records -------------------------------------------------------------

@@ -8,6 +8,10 @@
 
     violation: open ──rectified──▶ rectified;  open ──terminate──▶ terminated
 
+    occupant (整体配租, 第三十一条): the employer invites a 身份证 number (add_occupant);
+    invited ──accept (the person, after the eligibility check)──▶ placed ──move_out──▶ moved_out
+    invited ──decline (the person)──▶ declined;  invited ──withdraw (the employer)──▶ withdrawn
+
 :data:`LEASE` is used three ways: the services refuse through
 :meth:`~app.core.workflow.Workflow.check` (403 for a role that may never take the step, 409
 for a state or fact that does not allow it now), the API returns
@@ -29,8 +33,15 @@ from typing import Any
 
 from app.accounts.enums import Role
 from app.core.workflow import Step, Workflow
-from app.leases.enums import ACTIVE, ExtensionStatus, LeaseKind, LeaseStatus, ViolationStatus
-from app.leases.models import Lease
+from app.leases.enums import (
+    ACTIVE,
+    ExtensionStatus,
+    LeaseKind,
+    LeaseStatus,
+    OccupantStatus,
+    ViolationStatus,
+)
+from app.leases.models import Lease, LeaseOccupant
 
 L = LeaseStatus
 RUNNING = frozenset(ACTIVE)
@@ -103,7 +114,7 @@ LEASE = Workflow("lease", (
          when=may_ask_extension, why_not="已有待运营单位审核的过渡期延长申请"),
     Step("decide_extension", "审核过渡期延长申请", OPERATOR, frozenset({L.in_transition}), None,
          when=extension_waiting, why_not="没有待审核的过渡期延长申请"),
-    Step("add_occupant", "安排职工入住", EMPLOYER, RUNNING, None,
+    Step("add_occupant", "邀请职工入住", EMPLOYER, RUNNING, None,
          when=employer_lease, why_not="只有整体配租合同可以安排职工入住"),
     Step("move_out", "登记职工搬离", EMPLOYER, None, None,
          when=staff_placed, why_not="没有在住的职工"),
@@ -122,3 +133,35 @@ VIOLATION = Workflow("violation", (
     Step("terminate", "据此解除合同", OPERATOR_OR_OFFICE, frozenset({ViolationStatus.open}),
          ViolationStatus.terminated),
 ), state_labels=ViolationStatus.labels(), noun="违规记录")
+
+
+# ---- an employer's staff: invitations and placements (整体配租, 第三十一条) -----------------------
+
+OS = OccupantStatus
+
+
+@dataclass(frozen=True)
+class OccupantNow:
+    """An invitation or placement with the lease it is under."""
+
+    occupant: LeaseOccupant
+    lease: Lease
+
+    @property
+    def status(self) -> str:
+        return self.occupant.status
+
+
+def lease_running(_: Any, now: OccupantNow) -> bool:
+    return now.lease.status in RUNNING
+
+
+OCCUPANT = Workflow("occupant", (
+    # the person the invitation is addressed to (found by their 身份证 number's digest)
+    Step("accept", "接受入住邀请", TENANT, frozenset({OS.invited}), OS.placed,
+         when=lease_running, why_not="该整体配租合同已不在履行中，不能入住"),
+    Step("decline", "谢绝入住邀请", TENANT, frozenset({OS.invited}), OS.declined),
+    # the employer who leased the unit
+    Step("withdraw", "撤回入住邀请", EMPLOYER, frozenset({OS.invited}), OS.withdrawn),
+    Step("move_out", "登记职工搬离", EMPLOYER, frozenset({OS.placed}), OS.moved_out),
+), state_of=lambda now: now.status, state_labels=OccupantStatus.labels(), noun="入住记录")

@@ -6,27 +6,28 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from app.core.schemas import Day, JsonIn, Line, Paragraph
 from rules.project_facts import UnitKind
 
 Money = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
 Rate = Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2, description="元/m²/月")]
-Text100 = Annotated[str, Field(min_length=1, max_length=100)]
+Text100 = Annotated[Line, Field(min_length=1, max_length=100)]
 
 # ---- units and listing ----------------------------------------------------------------------
 
 
-class UnitIn(BaseModel):
-    building: str = Field(min_length=1, max_length=40, description="楼栋")
-    floor: int = Field(ge=-5, le=200, description="楼层")
-    number: str = Field(min_length=1, max_length=20, description="房号")
+class UnitIn(JsonIn):
+    building: Line = Field(min_length=1, max_length=40, description="楼栋")
+    floor: StrictInt = Field(ge=-5, le=200, description="楼层")
+    number: Line = Field(min_length=1, max_length=20, description="房号")
     building_area_m2: Decimal = Field(gt=0, max_digits=8, decimal_places=2, description="建筑面积")
     kind: UnitKind = Field(description="residential（住宅型）或 dormitory（宿舍型）")
-    unit_type: str | None = Field(default=None, max_length=50, description="户型名称（与申请书一致）")
+    unit_type: Line | None = Field(default=None, max_length=50, description="户型名称（与申请书一致）")
 
 
-class UnitsIn(BaseModel):
+class UnitsIn(JsonIn):
     units: list[UnitIn] = Field(min_length=1, max_length=20_000)
 
 
@@ -67,8 +68,8 @@ class UnitPage(BaseModel):
     next_cursor: int | None
 
 
-class CompletionIn(BaseModel):
-    completed_on: date = Field(description="竣工验收合格日期")
+class CompletionIn(JsonIn):
+    completed_on: Day = Field(description="竣工验收合格日期")
 
 
 class ListingRead(BaseModel):
@@ -107,12 +108,12 @@ class PublicUnitRead(BaseModel):
 # ---- rents ------------------------------------------------------------------------------------
 
 
-class AppraisalIn(BaseModel):
-    appraiser: str = Field(min_length=2, max_length=200, description="评估机构（有资质的第三方）")
+class AppraisalIn(JsonIn):
+    appraiser: Line = Field(min_length=2, max_length=200, description="评估机构（有资质的第三方）")
     report_no: Text100 = Field(description="评估报告编号")
-    appraised_on: date = Field(description="评估基准日")
+    appraised_on: Day = Field(description="评估基准日")
     market_rent_per_m2: Rate = Field(description="同地段同品质市场租金（元/m²/月）")
-    per_unit_type: dict[str, Rate] = Field(default_factory=dict, description="按户型的市场租金（可选）")
+    per_unit_type: dict[Line, Rate] = Field(default_factory=dict, description="按户型的市场租金（可选）")
 
 
 class AppraisalRead(BaseModel):
@@ -126,19 +127,24 @@ class AppraisalRead(BaseModel):
     lapsed: bool
 
 
-class RateIn(BaseModel):
-    unit_type: str | None = Field(default=None, max_length=50, description="户型；空为全项目统一标准")
+class RateIn(JsonIn):
+    unit_type: Line | None = Field(default=None, max_length=50, description="户型；空为全项目统一标准")
     rate_per_m2: Rate
 
 
-class RentStandardIn(BaseModel):
-    appraisal_id: int
+class RateRead(BaseModel):
+    unit_type: str | None
+    rate_per_m2: Decimal
+
+
+class RentStandardIn(JsonIn):
+    appraisal_id: StrictInt
     rates: list[RateIn] = Field(min_length=1, max_length=50)
 
 
-class RentFilingIn(BaseModel):
+class RentFilingIn(JsonIn):
     filing_no: Text100 = Field(description="市发改委备案号")
-    filed_on: date | None = Field(default=None, description="备案日期（默认今天）")
+    filed_on: Day | None = Field(default=None, description="备案日期（默认今天）")
 
 
 class CapRead(BaseModel):
@@ -154,7 +160,7 @@ class RentStandardRead(BaseModel):
     id: int
     project_id: int
     appraisal_id: int
-    rates: list[RateIn]
+    rates: list[RateRead]
     status: Literal["proposed", "filed", "superseded"]
     status_label: str
     proposed_on: date
@@ -187,15 +193,15 @@ class PublicRent(BaseModel):
 # ---- subsidy, benefits, operation, transfer ---------------------------------------------------
 
 
-class SubsidyIn(BaseModel):
+class SubsidyIn(JsonIn):
     amount_yuan: Money
-    source: str = Field(min_length=2, max_length=100, description="资金来源，如 中央补助资金")
+    source: Line = Field(min_length=2, max_length=100, description="资金来源，如 中央补助资金")
     document_no: Text100 = Field(description="核定文件号")
-    granted_on: date | None = None
+    granted_on: Day | None = None
 
 
-class SubsidyPayIn(BaseModel):
-    paid_on: date | None = Field(default=None, description="拨付日期（默认今天）")
+class SubsidyPayIn(JsonIn):
+    paid_on: Day | None = Field(default=None, description="拨付日期（默认今天）")
 
 
 class SubsidyRead(BaseModel):
@@ -223,15 +229,15 @@ class BenefitRecordRead(BaseModel):
     active: bool
 
 
-class OperationIn(BaseModel):
-    started_on: date = Field(description="投入运营之日（8 年运营期自此起算）")
+class OperationIn(JsonIn):
+    started_on: Day = Field(description="投入运营之日（8 年运营期自此起算）")
 
 
-class TransferIn(BaseModel):
-    to_organization_id: int
+class TransferIn(JsonIn):
+    to_organization_id: StrictInt
     reason: Literal["merger", "restructuring", "equity_transfer", "bankruptcy", "court_order"]
     document_no: Text100 = Field(description="合并协议、破产裁定或法院生效法律文书编号")
-    transferred_on: date | None = None
+    transferred_on: Day | None = None
 
 
 class TransferRead(BaseModel):
@@ -255,20 +261,20 @@ class OperationRead(BaseModel):
 # ---- exit -------------------------------------------------------------------------------------
 
 
-class ExitRequestIn(BaseModel):
-    notice_from: date = Field(description="退出公示开始日期")
-    notice_to: date = Field(description="退出公示结束日期")
-    objections: int = Field(ge=0, le=100_000, description="公示期间收到的异议数")
+class ExitRequestIn(JsonIn):
+    notice_from: Day = Field(description="退出公示开始日期")
+    notice_to: Day = Field(description="退出公示结束日期")
+    objections: StrictInt = Field(ge=0, le=100_000, description="公示期间收到的异议数")
 
 
-class ExitDecisionIn(BaseModel):
-    approve: bool
-    comment: str = Field(default="", max_length=2000, description="意见（不同意时必填）")
+class ExitDecisionIn(JsonIn):
+    approve: StrictBool
+    comment: Paragraph = Field(default="", max_length=2000, description="意见（不同意时必填）")
 
 
-class UnapprovedExitIn(BaseModel):
-    found_on: date | None = None
-    reason: str = Field(min_length=1, max_length=2000)
+class UnapprovedExitIn(JsonIn):
+    found_on: Day | None = None
+    reason: Paragraph = Field(min_length=1, max_length=2000)
 
 
 class NotificationRead(BaseModel):

@@ -78,10 +78,10 @@ from app.operation.schemas import (
 )
 from app.operation.workflows import IN_PROGRAMME, OPERATION, InOperation, department_of, facts_of
 from rules import art07_unit_size
-from rules.art12_13_subsidy import check_subsidy_payment, refund_required
+from rules.art12_13_subsidy import check_subsidy_grant, check_subsidy_payment, refund_required
 from rules.art26_30_listing import check_completion_date, listing_state
 from rules.art36_37_rent import ProposedRate, check_appraisal, check_rent_standard
-from rules.art43_44_exit import check_exit_request
+from rules.art43_44_exit import check_exit_request, check_operation_start
 from rules.decision import Decision, Finding
 from rules.project_facts import ConstructionMethod, UnitKind
 
@@ -101,6 +101,20 @@ def in_operation(session: Session, user: User, project_id: int, action: str, *,
     facts = facts_of(session, project)
     enforce(OPERATION, action, user, facts, doing=doing)
     return project, facts
+
+
+def certified_on(project: Project) -> date | None:
+    """The day the project was recognised (its certificate's issue date): where the business
+    dates after certification begin (``get_project`` loads the certificate with the project)."""
+    return project.certificate.issued_on if project.certificate is not None else None
+
+
+def _not_before_certificate(project: Project, on: date, field: str, what: str) -> None:
+    """Sanity bound of a date recorded on a certified project: not before its certificate."""
+    issued = certified_on(project)
+    if issued is not None and on < issued:
+        raise InvalidInput(f"{what} {on.isoformat()} 早于项目认定书出具日期 {issued.isoformat()}",
+                           field=field)
 
 
 def _another_department(user: User, code: str, otherwise: Exception) -> Exception:
@@ -328,8 +342,9 @@ def grant_subsidy(session: Session, user: User, project_id: int, data: SubsidyIn
     project, _ = in_operation(session, user, project_id, "subsidy", lock=True)
     today = clock.today()
     granted_on = data.granted_on or today
-    if granted_on > today:
-        raise InvalidInput("核定日期不能晚于今天", field="granted_on")
+    decision = check_subsidy_grant(granted_on, certified_on(project), today)
+    if not decision.ok:
+        raise RuleViolation.from_decision(decision)
     subsidy = Subsidy(project_id=project.id, amount_yuan=data.amount_yuan, source=data.source.strip(),
                       document_no=data.document_no.strip(), granted_on=granted_on,
                       granted_by_id=user.id)
@@ -357,6 +372,9 @@ def pay_subsidy(session: Session, user: User, subsidy_id: int, data: SubsidyPayI
         if any(v.code == "subsidy_already_paid" for v in decision.violations):
             raise already_paid
         raise RuleViolation.from_decision(decision)
+    if paid_on < subsidy.granted_on:
+        raise InvalidInput(f"拨付日期 {paid_on.isoformat()} 早于核定日期 {subsidy.granted_on.isoformat()}",
+                           field="paid_on")
     subsidy.paid_on, subsidy.paid_by_id = paid_on, user.id
     transition(session, project, user, to=project.status, action=A.subsidy_paid,
                details={"subsidy_id": subsidy.id, "amount_yuan": str(subsidy.amount_yuan),
@@ -372,8 +390,9 @@ def start_operation(session: Session, user: User, project_id: int, data: Operati
     enforce(OPERATION, "operation", user, facts_of(session, project), doing=IN_PROGRAMME,
             refusal=lambda: Conflict(f"已于 {project.operation_started_on.isoformat()} "  # type: ignore[union-attr]
                                      "记录投入运营，不能重复记录"))
-    if data.started_on > clock.today():
-        raise InvalidInput("投入运营日期不能晚于今天", field="started_on")
+    decision = check_operation_start(data.started_on, certified_on(project), clock.today())
+    if not decision.ok:
+        raise RuleViolation.from_decision(decision)
     project.operation_started_on = data.started_on
     transition(session, project, user, to=project.status, action=A.operation_started,
                details={"started_on": data.started_on.isoformat()})
@@ -392,6 +411,11 @@ def transfer_operation(session: Session, user: User, project_id: int, data: Tran
     on = data.transferred_on or today
     if on > today:
         raise InvalidInput("转让日期不能晚于今天", field="transferred_on")
+    _not_before_certificate(project, on, "transferred_on", "转让日期")
+    earlier = repository.transfers_of(session, project.id)
+    if earlier and on < earlier[-1].transferred_on:
+        raise InvalidInput(f"转让日期 {on.isoformat()} 早于上一次运营权转让日期 "
+                           f"{earlier[-1].transferred_on.isoformat()}", field="transferred_on")
     source = project.organization
     session.add(OperatorTransfer(project_id=project.id, from_organization_id=source.id,
                                  to_organization_id=target.id, reason=data.reason,
@@ -490,6 +514,9 @@ def record_unapproved_exit(session: Session, user: User, project_id: int,
     project, _ = in_operation(session, user, project_id, "unapproved_exit", lock=True)
     today = clock.today()
     found_on = data.found_on or today
+    if found_on > today:
+        raise InvalidInput("发现日期不能晚于今天", field="found_on")
+    _not_before_certificate(project, found_on, "found_on", "发现日期")
     reason = require_comment(data.reason, "reason", "记录未经批准退出")
     ended = end_benefits(session, project, found_on, BenefitEnd.cancelled)
     refunds = []

@@ -26,8 +26,11 @@ from app.oversight.schemas import (
     AuditLeasePage,
     DashboardRead,
     LeaseExportIn,
+    LeaseFilterBody,
     LeaseFilterIn,
+    LeaseQueryIn,
     LeaseSearchIn,
+    LeaseSearchQueryIn,
     VerificationRead,
 )
 from app.parameters import service as parameters
@@ -71,18 +74,17 @@ def verify_chain(session: ReadSessionDep, _: User = require(*AUDIT_READERS)) -> 
 
 # ---- leases: search and exports (issue 6) ---------------------------------------------------
 
-def _filter(data: LeaseFilterIn, id_number: str | None = None) -> LeaseFilter:
+def _filter(data: LeaseFilterIn | LeaseFilterBody, id_number: str | None = None) -> LeaseFilter:
     return LeaseFilter.of(data.model_dump(include=set(LeaseFilterIn.model_fields)), id_number)
 
 
 @router.get("/leases", response_model=AuditLeasePage, responses=problem_responses(401, 403, 422))
-def search_leases(session: ReadSessionDep, filters: Annotated[LeaseFilterIn, Query()],
-                  _: User = require(*AUDIT_READERS),
-                  sort: Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"] = "start_on",
-                  cursor: Annotated[str | None, Query(max_length=400)] = None,
-                  limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
-    """Any lease, filtered; keyset pages (pass ``next_cursor`` back), by start date or rent."""
-    return _page(search.search(session, _filter(filters), sort=sort, cursor=cursor, limit=limit))
+def search_leases(session: ReadSessionDep, query: Annotated[LeaseSearchQueryIn, Query()],
+                  _: User = require(*AUDIT_READERS)) -> Response:
+    """Any lease, filtered; keyset pages (pass ``next_cursor`` back), by start date or rent.
+    A query parameter the search does not know is refused (422)."""
+    return _page(search.search(session, _filter(query), sort=query.sort, cursor=query.cursor,
+                               limit=query.limit))
 
 
 @router.post("/leases/search", response_model=AuditLeasePage,
@@ -109,21 +111,17 @@ EXPORT = problem_responses(401, 403, 422) | {200: {"content": {
 
 
 @router.get("/leases.csv", response_class=StreamingResponse, responses=EXPORT)
-def export_csv(session: ReadSessionDep, filters: Annotated[LeaseFilterIn, Query()],
-               user: User = require(*AUDIT_READERS),
-               sort: Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"] = "start_on",
-               ) -> Any:
+def export_csv(session: ReadSessionDep, query: Annotated[LeaseQueryIn, Query()],
+               user: User = require(*AUDIT_READERS)) -> Any:
     """Every matching lease as CSV, streamed (the 身份证 numbers masked); an audit event records it."""
-    return exports.export_response(session, user, _filter(filters), sort, "csv")
+    return exports.export_response(session, user, _filter(query), query.sort, "csv")
 
 
 @router.get("/leases.xlsx", response_class=StreamingResponse, responses=EXPORT)
-def export_xlsx(session: ReadSessionDep, filters: Annotated[LeaseFilterIn, Query()],
-                user: User = require(*AUDIT_READERS),
-                sort: Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"] = "start_on",
-                ) -> Any:
+def export_xlsx(session: ReadSessionDep, query: Annotated[LeaseQueryIn, Query()],
+                user: User = require(*AUDIT_READERS)) -> Any:
     """Every matching lease as an XLSX workbook, up to ``XLSX_MAX_ROWS`` rows (larger: CSV)."""
-    return exports.export_response(session, user, _filter(filters), sort, "xlsx")
+    return exports.export_response(session, user, _filter(query), query.sort, "xlsx")
 
 
 @router.post("/leases/export", response_class=StreamingResponse, responses=EXPORT)

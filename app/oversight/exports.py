@@ -14,12 +14,14 @@ accountable (issue 12):
    ends, ``audit.leases_export_finished`` records how many rows were sent and whether the
    export completed. XLSX: the workbook is written (on a worker thread, row by row) before
    step 2, so its event already records the rows it holds.
+
+No cell of either runs as a formula in a spreadsheet (``app.core.spreadsheets``): CSV text
+beginning with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'`` (on PostgreSQL the
+database does the same in ``csv_statement``), and XLSX text is stored as strings.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -36,6 +38,7 @@ from app.audit import service
 from app.core import clock
 from app.core.db import await_session, offload, own_session, run_sync
 from app.core.errors import InvalidInput, ServiceBusy
+from app.core.spreadsheets import csv_text, xlsx_row
 from app.oversight import repository, views
 from app.oversight.repository import LeaseFilter
 
@@ -126,9 +129,8 @@ def _csv_pieces(read: Session, flt: LeaseFilter, sort: Any,
 
 
 def _csv_text(rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue()
+    """CSV with every text cell neutralised (``app.core.spreadsheets``): no cell runs as a formula."""
+    return csv_text(rows)
 
 
 def _xlsx_file(read: Session, flt: LeaseFilter, sort: Any,
@@ -137,7 +139,7 @@ def _xlsx_file(read: Session, flt: LeaseFilter, sort: Any,
     and appended and saved on a worker thread, a chunk at a time."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("租赁合同")
-    sheet.append([label for _, label in views.CSV_COLUMNS])
+    sheet.append(xlsx_row(sheet, [label for _, label in views.CSV_COLUMNS]))
     rows, chunk = 0, []
     for cells in views.export_cells(repository.export_result(read, flt, sort=sort),
                                     full_id_numbers=full_id_numbers):
@@ -155,5 +157,6 @@ def _xlsx_file(read: Session, flt: LeaseFilter, sort: Any,
 
 
 def _append(sheet: Any, rows: list[list[Any]]) -> None:
+    """Text as string cells, never formulas (``app.core.spreadsheets.xlsx_row``)."""
     for cells in rows:
-        sheet.append(cells)
+        sheet.append(xlsx_row(sheet, cells))

@@ -43,6 +43,7 @@ from app.core.db import fetch_rows
 from app.core.errors import InvalidInput
 from app.core.personal_data import id_number_digest
 from app.core.pgcopy import copy_out, literal_sql
+from app.core.spreadsheets import neutralised_sql
 from app.leases.enums import LeaseStatus
 from app.leases.models import ACTIVE, Lease, LeaseOccupant, Violation
 from app.operation.models import Appraisal, Unit
@@ -300,7 +301,9 @@ def csv_statement(flt: LeaseFilter, *, sort: Sort, on: date) -> tuple[Select[Any
 
     For PostgreSQL's ``COPY (…) TO STDOUT (FORMAT csv)``: the server writes the CSV, so a
     million masked rows leave at close to COPY speed. 身份证 numbers come from the stored masked
-    form; an export of full numbers takes the Python path (it has to decrypt).
+    form; an export of full numbers takes the Python path (it has to decrypt). Text cells are
+    neutralised as the Python path's are (``app.core.spreadsheets``: a leading ``'`` before
+    ``=``, ``+``, ``-``, ``@``, tab or CR), so a name cannot run as a formula.
     """
     inner, params = base_statement(flt, on)
     q = inner.subquery("q")
@@ -311,11 +314,12 @@ def csv_statement(flt: LeaseFilter, *, sort: Sort, on: date) -> tuple[Select[Any
                   else_=q.c.status)
     tenant = case((q.c.tenant_name.is_not(None), _masked_name_sql(q.c.tenant_name)),
                   else_=q.c.employer)
-    columns = [q.c.number, status, q.c.project_name, q.c.district, q.c.operator, q.c.building,
-               q.c.unit_number, q.c.building_area_m2, tenant,
-               func.coalesce(q.c.id_number_masked, ""), q.c.start_on, q.c.end_on, q.c.ends_on,
-               q.c.monthly_rent, func.round(q.c.building_area_m2 * q.c.rate_per_m2, 2),
-               *yes_no.values()]
+    safe = neutralised_sql  # text people typed must not run as a formula in a spreadsheet
+    columns = [safe(q.c.number), safe(status), safe(q.c.project_name), safe(q.c.district),
+               safe(q.c.operator), safe(q.c.building), safe(q.c.unit_number), q.c.building_area_m2,
+               safe(tenant), safe(func.coalesce(q.c.id_number_masked, "")), q.c.start_on,
+               q.c.end_on, q.c.ends_on, q.c.monthly_rent,
+               func.round(q.c.building_area_m2 * q.c.rate_per_m2, 2), *yes_no.values()]
     column = q.c.start_on if sort.lstrip("-") == "start_on" else q.c.monthly_rent
     order = (column.desc(), q.c.id.desc()) if sort.startswith("-") else (column, q.c.id)
     return select(*columns).order_by(*order), params

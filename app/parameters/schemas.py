@@ -5,23 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, StrictInt
+
+from app.core.schemas import Day, JsonIn, Line, Paragraph
 
 
-class PolicyChangeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    value: int | str = Field(description="新的数值（整数，或小数写作字符串，如 \"0.90\"）")
-    since: date = Field(description="生效日期（不早于今天，不溯及既往）")
-    reason: str = Field(min_length=2, max_length=2000, description="调整理由")
-    reference: str = Field(min_length=2, max_length=200, description="决定文号")
+class PolicyChangeIn(JsonIn):
+    value: StrictInt | Line = Field(description="新的数值（整数，或小数写作字符串，如 \"0.90\"）")
+    since: Day = Field(description="生效日期（不早于今天，不溯及既往）")
+    reason: Paragraph = Field(min_length=2, max_length=2000, description="调整理由")
+    reference: Line = Field(min_length=2, max_length=200, description="决定文号")
 
 
-class PreviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    value: int | str = Field(description="拟调整的数值")
-    since: date = Field(description="拟生效日期")
+class PreviewIn(JsonIn):
+    value: StrictInt | Line = Field(description="拟调整的数值")
+    since: Day = Field(description="拟生效日期")
 
 
 class ValueRead(BaseModel):

@@ -64,3 +64,4 @@ class NoticeKind(Labelled):
     transition_extension = "transition_extension", "过渡期延长"
     violation = "violation", "违规整改（第四十条）"
     lease_terminated = "lease_terminated", "合同解除"
+    placement_invited = "placement_invited", "入住邀请（整体配租）"

@@ -1,8 +1,11 @@
 """Registry imports (第三十二条; 附件1: 不动产登记 provides applicants' property records).
 
 A CSV file is parsed and checked completely before anything is written; a bad row rejects
-the whole file with its line number. The rows are then written in the caller's single
-transaction, so an interrupted import (even a killed process) leaves nothing behind.
+the whole file with its line number (so does a line that is not CSV, e.g. a field over
+:data:`csv.field_size_limit`, and text with control or invisible characters, which
+:func:`app.core.schemas.clean_line` refuses as it does in every form). The rows are then written
+in the caller's single transaction, so an interrupted import (even a killed process) leaves
+nothing behind.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from app.audit.service import record
 from app.core import clock
 from app.core.errors import InvalidInput
 from app.core.personal_data import encrypt_id_number, id_number_digest
+from app.core.schemas import clean_line
+from app.core.spreadsheets import csv_problem
 from app.tenants.enums import RegistryKind
 from app.tenants.models import PropertyRecord, PublicRentalRecord, RegistryImport
 from rules.identifiers import check_id_number, normalize_id_number
@@ -47,8 +52,22 @@ def _rows(content: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
     if missing:
         raise _bad(1, f"表头缺少列 {'、'.join(missing)}（应为 {','.join(columns)}）")
     reader.fieldnames = header
-    return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k})
-            for row in reader]
+    rows = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
+    except csv.Error as exc:  # e.g. a field longer than csv.field_size_limit()
+        raise _bad(reader.reader.line_num or 1, csv_problem(exc)) from None  # the line it failed on
+    return rows
+
+
+def _text(line: int, label: str, value: str) -> str:
+    """One line of text of the file, refused (with its line) like a form's: no control or
+    invisible characters."""
+    try:
+        return clean_line(value)
+    except ValueError as exc:
+        raise _bad(line, f"{label}{exc}") from None
 
 
 def _id_number(line: int, value: str, today: date) -> str:
@@ -80,8 +99,10 @@ def parse_properties(content: bytes, progress: Progress | None = None) -> list[d
                 raise _bad(line, f"取得日期 {row['acquired_on']} 应为 YYYY-MM-DD") from None
             if acquired > today:
                 raise _bad(line, "取得日期晚于今天")
-        parsed.append({"id_number": number, "address": row["address"][:300],
-                       "district": row["district"][:20], "acquired_on": acquired})
+        parsed.append({"id_number": number,
+                       "address": _text(line, "地址（address）", row["address"])[:300],
+                       "district": _text(line, "所在区（district）", row["district"])[:20],
+                       "acquired_on": acquired})
         if progress:
             progress(1)
     return parsed

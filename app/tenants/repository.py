@@ -71,6 +71,12 @@ def tenant_id_by_number(session: Session, id_number: str) -> int | None:
                                                 User.role == Role.tenant))
 
 
+def tenant_id_by_digest(session: Session, digest: str) -> int | None:
+    """The registered tenant whose 身份证 number has this keyed digest."""
+    return session.scalar(select(User.id).where(User.id_number_digest == digest,
+                                                User.role == Role.tenant))
+
+
 # ---- projects open for applications, housing on offer ----------------------------------------
 
 def open_project(session: Session, project_id: int, missing: Exception | None = None) -> Project:

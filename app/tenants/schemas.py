@@ -5,29 +5,32 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from app.core.schemas import JsonIn, Line, Paragraph
 
 District = Field(min_length=1, max_length=20)
 
 
-class ProfileIn(BaseModel):
+class ProfileIn(JsonIn):
     phone: str = Field(pattern=r"^1[3-9]\d{9}$", description="手机号码")
-    residence_district: str = Field(min_length=1, max_length=20, description="居住地所在区")
-    work_district: str | None = Field(default=None, max_length=20, description="工作地所在区")
-    employer_name: str | None = Field(default=None, max_length=200, description="工作单位")
-    employer_organization_id: int | None = Field(default=None, description="工作单位（平台已登记的单位）")
+    residence_district: Line = Field(min_length=1, max_length=20, description="居住地所在区")
+    work_district: Line | None = Field(default=None, max_length=20, description="工作地所在区")
+    employer_name: Line | None = Field(default=None, max_length=200, description="工作单位")
+    employer_organization_id: StrictInt | None = Field(default=None,
+                                                       description="工作单位（平台已登记的单位）")
 
 
-class DeclarationIn(BaseModel):
+class DeclarationIn(JsonIn):
     """The applicant's own statement (附件4 一): checked against the registries."""
 
-    owns_home_in_central_area: bool = Field(description="本人在市中心城区有住房")
-    public_rental_qualified: bool = Field(default=False, description="符合公租房资格条件")
-    receiving_public_rental: bool = Field(default=False, description="正在享受公租房保障")
+    owns_home_in_central_area: StrictBool = Field(description="本人在市中心城区有住房")
+    public_rental_qualified: StrictBool = Field(default=False, description="符合公租房资格条件")
+    receiving_public_rental: StrictBool = Field(default=False, description="正在享受公租房保障")
 
 
-class CommitmentIn(BaseModel):
-    clauses: list[int] = Field(description="确认的条款编号，须为 1、2、3、4 全部")
+class CommitmentIn(JsonIn):
+    clauses: list[StrictInt] = Field(description="确认的条款编号，须为 1、2、3、4 全部")
     declaration: DeclarationIn
 
 
@@ -76,16 +79,16 @@ class EligibilityRead(BaseModel):
     decided_on: date
 
 
-class ApplicationIn(BaseModel):
-    project_id: int = Field(description="申请的保障性租赁住房项目")
+class ApplicationIn(JsonIn):
+    project_id: StrictInt = Field(description="申请的保障性租赁住房项目")
     declaration: DeclarationIn
-    applicant_id_number: str | None = Field(default=None, max_length=32,
+    applicant_id_number: Line | None = Field(default=None, max_length=32,
                                             description="窗口代办时：申请人身份证号码（仅在请求体中传递）")
 
 
-class ApplicationReview(BaseModel):
-    approve: bool
-    reason: str = Field(default="", max_length=2000, description="理由（不予通过时必填，申请人可见）")
+class ApplicationReview(JsonIn):
+    approve: StrictBool
+    reason: Paragraph = Field(default="", max_length=2000, description="理由（不予通过时必填，申请人可见）")
 
 
 class ApplicationRead(BaseModel):
@@ -109,16 +112,20 @@ class ApplicationRead(BaseModel):
         description="当前用户现在可对该申请办理的操作（见 app.tenants.workflows.TENANT_APPLICATION）")
 
 
-class PriorityGroupIn(BaseModel):
-    name: str = Field(min_length=2, max_length=100, description="如 陶瓷工业园区企业员工")
+class PriorityGroupIn(JsonIn):
+    name: Line = Field(min_length=2, max_length=100, description="如 陶瓷工业园区企业员工")
     kind: Literal["park", "enterprise"]
-    rank: int = Field(ge=0, le=100, description="0 为最先摇号的优先组")
-    organization_ids: list[int] = Field(min_length=1, max_length=500,
-                                        description="其员工属于该优先组的单位")
+    rank: StrictInt = Field(ge=0, le=100, description="0 为最先摇号的优先组")
+    organization_ids: list[StrictInt] = Field(min_length=1, max_length=500,
+                                              description="其员工属于该优先组的单位")
 
 
-class PriorityGroupRead(PriorityGroupIn):
+class PriorityGroupRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+    name: str
+    kind: Literal["park", "enterprise"]
+    rank: int
+    organization_ids: list[int]
     id: int
     project_id: int
 

@@ -45,7 +45,7 @@ from app.leases import flows
 from app.oversight import repository as trail
 from app.tenants.api import MAX_CSV_BYTES
 from app.web.core import Form, attempt, page_router, redirect, render, require
-from app.web.forms import FormState, loc_path, optional, text, upload
+from app.web.forms import FormState, from_form, loc_path, optional, text, upload
 from app.web.pager import PAGE, next_url
 from rules.calendar import CalendarYearMissing
 
@@ -103,7 +103,7 @@ def create_user(request: Request, session: SessionDep, form: Form, user: User = 
     password = form.get("password")
     try:
         typed = {name: optional(form, name) for name in USER_FIELDS}  # blank: not given
-        data = UserCreate.model_validate({k: v for k, v in typed.items() if v is not None}
+        data = from_form(UserCreate, {k: v for k, v in typed.items() if v is not None}
                                          | {"password": password if isinstance(password, str) else ""})
         created = attempt(session, accounts.create_user, session, actor=user, data=data)
     except ValidationError as exc:
@@ -121,7 +121,7 @@ def set_active(request: Request, session: SessionDep, user_id: int, form: Form,
     target = accounts_repo.get_visible(session, User, user_id, user, what="用户")
     f = FormState.of(form)
     try:
-        data = UserUpdate.model_validate({"is_active": optional(form, "is_active")})
+        data = from_form(UserUpdate, {"is_active": optional(form, "is_active")})
     except ValidationError as exc:
         return _users_page(request, session, user, f.add_validation(exc), status_code=422)
     if data.is_active is None:
@@ -160,7 +160,7 @@ def create_organization(request: Request, session: SessionDep, form: Form, user:
     """An organisation, as ``POST /api/v1/organizations`` registers it (GB 32100 checked)."""
     f = FormState.of(form)
     try:
-        data = OrganizationCreate.model_validate({"name": text(form, "name"), "uscc": text(form, "uscc")})
+        data = from_form(OrganizationCreate, {"name": text(form, "name"), "uscc": text(form, "uscc")})
         org = attempt(session, accounts.create_organization, session, actor=user, data=data)
     except ValidationError as exc:
         return _organizations_page(request, session, user, f.add_validation(exc), 422)
@@ -296,7 +296,7 @@ def put_year(request: Request, session: SessionDep, form: Form, user: User = ADM
     f = FormState.of(form)
     lists = {name: _dates(text(form, name)) for name in DATE_LISTS}
     try:
-        data = CalendarYearIn.model_validate({"year": text(form, "year"), "notice": text(form, "notice")}
+        data = from_form(CalendarYearIn, {"year": text(form, "year"), "notice": text(form, "notice")}
                                              | {name: found for name, (found, _) in lists.items()})
     except ValidationError as exc:
         for error in exc.errors():

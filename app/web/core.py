@@ -296,7 +296,8 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-ERROR_TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 409: "与当前状态冲突",
+ERROR_TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 405: "不支持该请求方法",
+                409: "与当前状态冲突",
                 413: "内容过大", 422: "无法办理", 429: "请求过于频繁", 500: "服务器内部错误",
                 503: "服务暂时不可用"}
 
@@ -347,6 +348,8 @@ async def _csrf_ok(request: Request, ws: WebSession) -> bool:
 
 class PageRoute(DbRoute):
     """The route class of every page: session, CSRF on POST, errors as pages (module doc)."""
+
+    serves_pages = True  # a method the path lacks is answered with the HTML 405 page (app.core.errors)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()

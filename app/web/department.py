@@ -29,7 +29,7 @@ from app.operation import service as operation
 from app.operation import views as operation_views
 from app.operation.schemas import AppraisalIn, RentFilingIn
 from app.web.core import Form, attempt, page_router, redirect, render, require, require_department
-from app.web.forms import FormState, optional, rows, text
+from app.web.forms import FormState, from_form, optional, rows, text
 from app.web.pager import PAGE, next_url
 from app.web.projects import act, project_page
 
@@ -53,7 +53,7 @@ def inbox(request: Request, session: SessionDep, cursor: int | None = None,
 def opinion(request: Request, session: SessionDep, project_id: int, form: Form,
             user: User = DEPARTMENT) -> Response:
     return act(request, session, user, project_id, "opinion", form,
-               lambda f: OpinionIn.model_validate({"opinion": optional(f, "opinion"),
+               lambda f: from_form(OpinionIn, {"opinion": optional(f, "opinion"),
                                                    "comment": text(f, "comment")}),
                lambda data: service.record_opinion(session, user, project_id, data),
                "审查意见已提交", target="/department/inbox")
@@ -83,7 +83,7 @@ def _appraisal(form: FormData) -> AppraisalIn:
                 per_type[row["name"]] = Decimal(row["rate"])
             except InvalidOperation:
                 per_type[row["name"]] = row["rate"]
-    return AppraisalIn.model_validate({
+    return from_form(AppraisalIn, {
         "appraiser": text(form, "appraiser"), "report_no": text(form, "report_no"),
         "appraised_on": optional(form, "appraised_on"),
         "market_rent_per_m2": optional(form, "market_rent_per_m2"), "per_unit_type": per_type})
@@ -140,7 +140,7 @@ def file_standard(request: Request, session: SessionDep, standard_id: int, form:
         return _filings_page(request, session, user, forms, status_code)
 
     try:
-        data = RentFilingIn.model_validate({"filing_no": text(form, "filing_no"),
+        data = from_form(RentFilingIn, {"filing_no": text(form, "filing_no"),
                                             "filed_on": optional(form, "filed_on")})
         standard = attempt(session, operation.file_rent_standard, session, user, standard_id, data)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import Request
@@ -29,6 +30,7 @@ from app.approval.schemas import ProjectIn, SubmitIn, SupplementIn, WithdrawIn
 from app.approval.views import project_view
 from app.core import clock
 from app.core.errors import ProblemError
+from app.core.spreadsheets import csv_problem
 from app.operation import service as operation
 from app.operation.schemas import (
     CompletionIn,
@@ -38,7 +40,7 @@ from app.operation.schemas import (
     UnitIn,
 )
 from app.web.core import Form, attempt, page_router, param, redirect, render, require
-from app.web.forms import FormState, blank, optional, row_renamer, rows, text, upload
+from app.web.forms import FormState, blank, from_form, optional, row_renamer, rows, text, upload
 from app.web.projects import act, project_page
 from rules.params import value_at
 from rules.project_facts import BuildingType, ConstructionMethod, Granularity, SourcingChannel, UnitKind
@@ -146,7 +148,7 @@ def _save(request: Request, session: Session, user: User, form: FormData,
     data, kept = application_input(form)
     rename = row_renamer("unit_types", kept)
     try:
-        payload = ProjectIn.model_validate(data)
+        payload = from_form(ProjectIn, data)
     except ValidationError as exc:
         return form_page(request, f.add_validation(exc, rename), unit_rows(f.values), project=project,
                          status_code=422)
@@ -200,7 +202,7 @@ def withdraw(request: Request, session: SessionDep, project_id: int, form: Form,
 def supplement(request: Request, session: SessionDep, project_id: int, form: Form,
                user: User = DEVELOPER) -> Response:
     return act(request, session, user, project_id, "supplement", form,
-               lambda f: SupplementIn.model_validate({"comment": text(f, "comment")}),
+               lambda f: from_form(SupplementIn, {"comment": text(f, "comment")}),
                lambda data: service.supplement(session, user, project_id, data),
                "已补充材料，审查计时恢复")
 
@@ -209,7 +211,7 @@ def supplement(request: Request, session: SessionDep, project_id: int, form: For
 def completion(request: Request, session: SessionDep, project_id: int, form: Form,
                user: User = DEVELOPER) -> Response:
     return act(request, session, user, project_id, "completion", form,
-               lambda f: CompletionIn.model_validate({"completed_on": optional(f, "completed_on")}),
+               lambda f: from_form(CompletionIn, {"completed_on": optional(f, "completed_on")}),
                lambda data: operation.record_completion(session, user, project_id, data.completed_on),
                "已记录竣工验收日期")
 
@@ -233,7 +235,7 @@ def propose_rent(request: Request, session: SessionDep, project_id: int, form: F
                  user: User = DEVELOPER) -> Response:
     data, kept = _rates(form)
     return act(request, session, user, project_id, "rent", form,
-               lambda f: RentStandardIn.model_validate(data),
+               lambda f: from_form(RentStandardIn, data),
                lambda payload: operation.propose_rent_standard(session, user, project_id, payload),
                "租金标准已拟订，等待市发改委备案", rename=row_renamer("rates", kept))
 
@@ -242,7 +244,7 @@ def propose_rent(request: Request, session: SessionDep, project_id: int, form: F
 def start_operation(request: Request, session: SessionDep, project_id: int, form: Form,
                     user: User = DEVELOPER) -> Response:
     return act(request, session, user, project_id, "operation", form,
-               lambda f: OperationIn.model_validate({"started_on": optional(f, "started_on")}),
+               lambda f: from_form(OperationIn, {"started_on": optional(f, "started_on")}),
                lambda data: operation.start_operation(session, user, project_id, data),
                "已记录投入运营日期")
 
@@ -251,7 +253,7 @@ def start_operation(request: Request, session: SessionDep, project_id: int, form
 def request_exit(request: Request, session: SessionDep, project_id: int, form: Form,
                  user: User = DEVELOPER) -> Response:
     return act(request, session, user, project_id, "exit", form,
-               lambda f: ExitRequestIn.model_validate({name: optional(f, name) for name in
+               lambda f: from_form(ExitRequestIn, {name: optional(f, name) for name in
                                                        ("notice_from", "notice_to", "objections")}),
                lambda data: operation.request_exit(session, user, project_id, data),
                f"退出申请已提交，市保租办将在 {param('exit_decision_working_days')} 个工作日内决定")
@@ -295,8 +297,7 @@ def parse_units_csv(content: bytes) -> tuple[list[UnitIn], list[int]]:
     found: list[UnitIn] = []
     lines: list[int] = []
     problems: list[str] = []
-    for row in reader:
-        line = reader.line_num
+    for line, row in _csv_rows(reader, problems):
         values = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
         if not any(values.values()):
             continue
@@ -306,7 +307,7 @@ def parse_units_csv(content: bytes) -> tuple[list[UnitIn], list[int]]:
                 "building_area_m2": values.get("building_area_m2") or None, "kind": kind or None,
                 "unit_type": values.get("unit_type") or None}
         try:
-            found.append(UnitIn.model_validate(data))
+            found.append(from_form(UnitIn, data))
             lines.append(line)
         except ValidationError as exc:
             detail = FormState().add_validation(exc)
@@ -320,6 +321,20 @@ def parse_units_csv(content: bytes) -> tuple[list[UnitIn], list[int]]:
     if not found:
         raise UnitsFileError(["文件中没有房源行"])
     return found, lines
+
+
+def _csv_rows(reader: csv.DictReader[str], problems: list[str]) -> Iterator[tuple[int, dict[Any, Any]]]:
+    """The rows of ``reader`` with their line; a line that is not CSV (a field over the csv
+    module's limit) ends the file with a problem naming it."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(f"第 {reader.reader.line_num} 行：{csv_problem(exc)}")  # the line it failed on
+            return
+        yield reader.line_num, row
 
 
 ROW_IN_MESSAGE = re.compile(r"^第 \d+ 行(与第 \d+ 行)?")

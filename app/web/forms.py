@@ -14,14 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from app.core.errors import ProblemError, _chinese_message
 
 Rename = Callable[[str], str]
+M = TypeVar("M", bound=BaseModel)
 
 
 def _identity(name: str) -> str:
@@ -108,6 +109,15 @@ class FormState:
             self.add(rename(exc.field) if exc.field else None, exc.detail)
         self.detail = exc.title
         return self
+
+
+def from_form(schema: type[M], data: dict[str, Any]) -> M:
+    """A form's values as ``schema``, the API's own body schema with all its checks (unknown
+    fields, text without control characters, dates in range), except that booleans and
+    integers are read from text: a form can only send text, where a JSON body must send
+    ``true`` and ``3`` (``StrictBool``/``StrictInt``), so the page validates with
+    ``strict=False``."""
+    return schema.model_validate(data, strict=False)
 
 
 def text(form: FormData, name: str) -> str:

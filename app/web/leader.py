@@ -12,7 +12,7 @@ from app.approval import review, service
 from app.approval.enums import ProjectStatus
 from app.approval.schemas import LeaderDecisionIn
 from app.web.core import Form, page_router, render, require
-from app.web.forms import blank, optional, row_renamer, rows, text
+from app.web.forms import blank, from_form, optional, row_renamer, rows, text
 from app.web.pager import PAGE, next_url
 from app.web.projects import act
 
@@ -37,7 +37,7 @@ def decide(request: Request, session: SessionDep, project_id: int, form: Form,
     kept = [r for r in rows(form, "reasons", ("article", "message")) if not blank(r)]
     decision = optional(form, "decision")
     return act(request, session, user, project_id, "leader", form,
-               lambda f: LeaderDecisionIn.model_validate({
+               lambda f: from_form(LeaderDecisionIn, {
                    **({"approve": decision == "approve"} if decision in ("approve", "refuse") else {}),
                    "comment": text(f, "comment"),
                    "reasons": [{"article": r["article"], "message": r["message"]} for r in kept]}),

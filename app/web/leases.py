@@ -4,8 +4,9 @@ form on the lease page shown to the role that may take it in the lease's state:
 
 * the tenant reports a home acquired and asks for a longer transition (第三十八条); the
   operator decides that request and renews the lease at term end (第三十五条);
-* the employer places members of staff in a unit it leases as a whole and moves them out
-  (整体配租, 第三十一条);
+* the employer invites members of staff to a unit it leases as a whole, withdraws an
+  invitation not yet answered and records a placed person moving out (整体配租, 第三十一条;
+  the person accepts or declines on their own page, ``app.web.tenant``);
 * the operator and the office record a tenant's violation with a rectification deadline, mark
   it rectified, or terminate the lease when it was not rectified (第四十条).
 
@@ -64,7 +65,7 @@ from app.tenants import repository as tenants_repo
 from app.tenants import views as tenant_views
 from app.tenants.enums import ApplicationStatus
 from app.web.core import Form, attempt, page_router, redirect, render, require
-from app.web.forms import FormState, Rename, optional, text
+from app.web.forms import FormState, Rename, from_form, optional, text
 from app.web.pager import PAGE, next_url
 from app.web.projects import project_page
 from app.web.public import lease_url
@@ -78,6 +79,7 @@ HOW = list(HomeAcquiredHow.labels().items())
 VIOLATION_KINDS = [(k.value, k.label) for k in ViolationKind]
 # Steps shown beside the item they act on (an occupant, a violation), not in the 办理 panel.
 ITEM_STEPS = {"move_out"}
+OCCUPANT_STEPS = ("withdraw", "move_out")  # an employer's, on one invitation or placement
 
 
 @router.get("/leases", name="lease_list")
@@ -141,7 +143,7 @@ def sign(request: Request, session: SessionDep, form: Form,
          user: User = require(Role.developer)) -> Response:
     f = FormState.of(form)
     try:
-        data = LeaseIn.model_validate({name: optional(form, name) for name in (
+        data = from_form(LeaseIn, {name: optional(form, name) for name in (
             "unit_id", "application_id", "start_on", "end_on", "monthly_rent")}
             | {name: optional(form, name) or "0" for name in ("prepaid_rent", "deposit")})
         lease = attempt(session, leases.create, session, user, data)
@@ -170,19 +172,19 @@ def _lease_page(request: Request, session: Session, user: User, lease_id: int,
     lease = lease_repo.get(session, user, lease_id)
     view = lease_views.lease_view(session, user, lease)
     actions = set(view["allowed_actions"])  # the transition table's answer for this viewer
-    placed = (lease_views.occupants_page(lease_repo.occupants(session, lease, cursor=occupant_cursor,
-                                                              limit=PAGE))
+    placed = (lease_views.occupants_page(lease_repo.occupants(session, lease, user, cursor=occupant_cursor,
+                                                              limit=PAGE), lease, user)
               if lease.kind == LeaseKind.employer else Page([], None))
     occupants = placed.items
     violations = _violations_of(session, user, lease)
     shown = actions - ITEM_STEPS  # the forms on the page, by their name in ``forms``
-    if "move_out" in actions:
-        shown |= {f"move_out_{o['id']}" for o in occupants if o["moved_out_on"] is None}
+    shown |= {f"{step}_{o['id']}" for o in occupants for step in OCCUPANT_STEPS
+              if step in o["allowed_actions"]}
     shown |= {f"rectified_{v['violation_id']}" for v in violations if "rectified" in v["allowed_actions"]}
     today = clock.today()
     return render(request, "leases/detail.html", {
-        "lease": view, "qr": qr_svg(lease_url(view["number"])),
-        "verify_path": f"/leases/{view['number']}/verify",
+        "lease": view, "qr": qr_svg(lease_url(view["verify_reference"])),
+        "verify_path": f"/leases/{view['verify_reference']}/verify",
         "occupants": occupants, "violations": violations, "actions": actions,
         "occupants_next_url": (f"/leases/{lease.id}?occupant_cursor={placed.next_cursor}#occupants-title"
                                if placed.next_cursor is not None else None),
@@ -251,7 +253,7 @@ def _act(request: Request, session: Session, user: User, lease_id: int, name: st
     data = None
     try:
         if schema is not None:
-            data = schema.model_validate(_fields_of(form, *schema.model_fields))
+            data = from_form(schema, _fields_of(form, *schema.model_fields))
     except ValidationError as exc:
         f.add_validation(exc, rename)
     if confirm and text(form, confirm) != "on":
@@ -330,7 +332,7 @@ def renew(request: Request, session: SessionDep, lease_id: int, form: Form,
                 rename=_fields("months", "monthly_rent", "prepaid_rent", end_on="months"))
 
 
-# ---- the employer: occupants (整体配租) ------------------------------------------------------
+# ---- the employer: invitations and placements (整体配租) -------------------------------------
 
 def _scrub_id_number(f: FormState) -> dict[str, Any]:
     """The 身份证 number typed is never written back into the page: shown masked only."""
@@ -342,15 +344,22 @@ def _scrub_id_number(f: FormState) -> dict[str, Any]:
 @router.post("/leases/{lease_id:int}/occupants", name="lease_occupant_add")
 def occupant_add(request: Request, session: SessionDep, lease_id: int, form: Form,
                  user: User = require(Role.employer)) -> Response:
-    """整体配租: the employer places an eligible member of staff (第三十一、三十二条)."""
-
-    def done(occupant: Any) -> tuple[str, str]:
-        name = lease_views.occupant_view(lease_repo.occupant_row(session, occupant.id))["name"]
-        return f"/leases/{lease_id}", f"已安排职工{name or ''}入住"
-
+    """整体配租: the employer invites the holder of a 身份证 number (第三十一条); the page says
+    the same whoever the number belongs to, and the invitation appears in the list as 待本人确认."""
     return _act(request, session, user, lease_id, "add_occupant", form, OccupantIn,
-                lambda data: leases.add_occupant(session, user, lease_id, data), done,
+                lambda data: leases.invite_occupant(session, user, lease_id, data),
+                lambda sent: (f"/leases/{lease_id}", sent),
                 rename=_fields("id_number", "moved_in_on"), scrub=_scrub_id_number)
+
+
+@router.post("/leases/{lease_id:int}/occupants/{occupant_id:int}/withdraw",
+             name="lease_occupant_withdraw")
+def occupant_withdraw(request: Request, session: SessionDep, lease_id: int, occupant_id: int,
+                      form: Form, user: User = require(Role.employer)) -> Response:
+    """The employer withdraws an invitation not yet answered."""
+    return _act(request, session, user, lease_id, f"withdraw_{occupant_id}", form, None,
+                lambda _: leases.withdraw_invitation(session, user, lease_id, occupant_id),
+                lambda o: (f"/leases/{lease_id}", f"已撤回入住邀请（{o.id_number_masked}）"))
 
 
 @router.post("/leases/{lease_id:int}/occupants/{occupant_id:int}/move-out", name="lease_occupant_move_out")

@@ -33,7 +33,7 @@ from app.tenants.enums import ApplicationStatus, LotteryStatus
 from app.tenants.schemas import ApplicationReview
 from app.tenants.workflows import LOTTERY
 from app.web.core import Form, attempt, page_router, param, redirect, render, require
-from app.web.forms import FormState, blank, optional, row_renamer, rows, text
+from app.web.forms import FormState, blank, from_form, optional, row_renamer, rows, text
 from app.web.pager import PAGE, next_url
 from app.web.projects import act
 
@@ -67,7 +67,7 @@ def _lines(value: str) -> list[str]:
 
 def _materials(form: Any) -> MaterialsIn:
     """The list-and-comment form of returning an application and of asking for materials."""
-    return MaterialsIn.model_validate({"items": _lines(text(form, "items")),
+    return from_form(MaterialsIn, {"items": _lines(text(form, "items")),
                                        "comment": text(form, "comment")})
 
 
@@ -80,7 +80,7 @@ def _reasons(form: Any) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
 def accept(request: Request, session: SessionDep, project_id: int, form: Form,
            user: User = OFFICE) -> Response:
     return act(request, session, user, project_id, "accept", form,
-               lambda f: AcceptIn.model_validate({"on": optional(f, "on")}),
+               lambda f: from_form(AcceptIn, {"on": optional(f, "on")}),
                lambda data: service.accept(session, user, project_id, data),
                f"已受理，{param('review_working_days')} 个工作日审查计时开始")
 
@@ -107,7 +107,7 @@ def request_materials(request: Request, session: SessionDep, project_id: int, fo
 def dispatch(request: Request, session: SessionDep, project_id: int, form: Form,
              user: User = OFFICE) -> Response:
     return act(request, session, user, project_id, "dispatch", form,
-               lambda f: DispatchIn.model_validate({"department_ids": f.getlist("department_ids")}),
+               lambda f: from_form(DispatchIn, {"department_ids": f.getlist("department_ids")}),
                lambda data: service.dispatch(session, user, project_id, data),
                "审查方案已发送相关部门", lists=("department_ids",))
 
@@ -117,7 +117,7 @@ def meeting(request: Request, session: SessionDep, project_id: int, form: Form,
             user: User = OFFICE) -> Response:
     reasons, kept = _reasons(form)
     return act(request, session, user, project_id, "meeting", form,
-               lambda f: MeetingIn.model_validate({
+               lambda f: from_form(MeetingIn, {
                    "decision": optional(f, "decision"), "minutes": text(f, "minutes"),
                    "held_on": optional(f, "held_on"), "reasons": reasons}),
                lambda data: service.record_meeting(session, user, project_id, data),
@@ -132,7 +132,7 @@ def revoke(request: Request, session: SessionDep, project_id: int, form: Form,
     project = get_project(session, user, project_id)
     number = project.certificate.number if project.certificate else ""
     return act(request, session, user, project_id, "revoke", form,
-               lambda f: RevokeIn.model_validate({"reason": text(f, "reason"),
+               lambda f: from_form(RevokeIn, {"reason": text(f, "reason"),
                                                   "article": text(f, "article") or "第四十六条"}),
                lambda data: service.revoke_certificate(session, user, number, data.reason, data.article),
                f"认定书 {number} 已撤销")
@@ -145,7 +145,7 @@ def decide_exit(request: Request, session: SessionDep, request_id: int, form: Fo
     if project_id is None:
         raise NotFound("未找到待决定的退出申请")
     return act(request, session, user, project_id, "exit_decision", form,
-               lambda f: ExitDecisionIn.model_validate({"approve": optional(f, "approve"),
+               lambda f: from_form(ExitDecisionIn, {"approve": optional(f, "approve"),
                                                         "comment": text(f, "comment")}),
                lambda data: operation.decide_exit(session, user, request_id, data),
                lambda r: f"已{'同意' if r.status == ExitRequestStatus.approved else '不同意'}退出"
@@ -195,7 +195,7 @@ def review_application(request: Request, session: SessionDep, application_id: in
         f.detail = "请更正下列标出的内容后再提交。"
         return _application_page(request, session, user, application_id, f, 422)
     try:
-        data = ApplicationReview.model_validate({"approve": decision == "approve",
+        data = from_form(ApplicationReview, {"approve": decision == "approve",
                                                  "reason": text(form, "reason")})
         result = attempt(session, applications.review, session, user, application_id, data)
     except ValidationError as exc:

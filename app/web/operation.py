@@ -26,7 +26,7 @@ from app.operation.schemas import SubsidyIn, SubsidyPayIn, TransferIn, Unapprove
 from app.tenants import applications
 from app.tenants.schemas import PriorityGroupIn
 from app.web.core import Form, page_router, require
-from app.web.forms import Rename, optional, text
+from app.web.forms import Rename, from_form, optional, text
 from app.web.projects import act
 
 router = page_router()
@@ -62,7 +62,7 @@ def grant_subsidy(request: Request, session: SessionDep, project_id: int, form: 
                   user: User = OFFICE) -> Response:
     """核定建设补助资金 (``POST /api/v1/projects/{id}/subsidies``)."""
     return act(request, session, user, project_id, "subsidy", form,
-               lambda f: SubsidyIn.model_validate({
+               lambda f: from_form(SubsidyIn, {
                    "amount_yuan": optional(f, "amount_yuan"), "source": text(f, "source"),
                    "document_no": text(f, "document_no"), "granted_on": optional(f, "granted_on")}),
                lambda data: operation.grant_subsidy(session, user, project_id, data),
@@ -75,7 +75,7 @@ def pay_subsidy(request: Request, session: SessionDep, subsidy_id: int, form: Fo
     """一次性拨付, only after the listing is verified (``POST /api/v1/subsidies/{id}/pay``, 第十二条)."""
     project_id = subsidy_project_id(session, user, subsidy_id)
     return act(request, session, user, project_id, f"subsidy_pay_{subsidy_id}", form,
-               lambda f: SubsidyPayIn.model_validate({"paid_on": optional(f, "paid_on")}),
+               lambda f: from_form(SubsidyPayIn, {"paid_on": optional(f, "paid_on")}),
                lambda data: operation.pay_subsidy(session, user, subsidy_id, data),
                lambda s: f"已拨付建设补助资金 {s.amount_yuan} 元（{s.paid_on}）")
 
@@ -87,7 +87,7 @@ def transfer(request: Request, session: SessionDep, project_id: int, form: Form,
              user: User = OFFICE) -> Response:
     """运营权转让 (``POST /api/v1/projects/{id}/transfers``)."""
     return act(request, session, user, project_id, "transfer", form,
-               lambda f: TransferIn.model_validate({
+               lambda f: from_form(TransferIn, {
                    "to_organization_id": optional(f, "to_organization_id"),
                    "reason": optional(f, "transfer_reason"),
                    "document_no": text(f, "transfer_document_no"),
@@ -104,7 +104,7 @@ def unapproved_exit(request: Request, session: SessionDep, project_id: int, form
                     user: User = OFFICE) -> Response:
     """Record an exit without approval (``POST /api/v1/projects/{id}/unapproved-exit``)."""
     return act(request, session, user, project_id, "unapproved_exit", form,
-               lambda f: UnapprovedExitIn.model_validate({"found_on": optional(f, "found_on"),
+               lambda f: from_form(UnapprovedExitIn, {"found_on": optional(f, "found_on"),
                                                           "reason": text(f, "exit_reason")}),
                lambda data: operation.record_unapproved_exit(session, user, project_id, data),
                "已记录未经批准退出：优惠政策已取消，认定书已撤销，已拨付的补助资金须退回（第四十四条）",
@@ -118,7 +118,7 @@ def operator_violation(request: Request, session: SessionDep, project_id: int, f
                        user: User = OFFICE) -> Response:
     """An operator's violation (``POST /api/v1/projects/{id}/violations``)."""
     return act(request, session, user, project_id, "operator_violation", form,
-               lambda f: OperatorViolationIn.model_validate({
+               lambda f: from_form(OperatorViolationIn, {
                    "kind": optional(f, "kind"), "description": text(f, "description"),
                    "rectify_days": optional(f, "rectify_days")}),
                lambda data: leases.record_operator_violation(session, user, project_id, data),
@@ -132,7 +132,7 @@ def priority_group(request: Request, session: SessionDep, project_id: int, form:
                    user: User = require(Role.developer)) -> Response:
     """The operator declares a group leased to first (``POST /api/v1/projects/{id}/priority-groups``)."""
     return act(request, session, user, project_id, "priority_group", form,
-               lambda f: PriorityGroupIn.model_validate({
+               lambda f: from_form(PriorityGroupIn, {
                    "name": text(f, "name"), "kind": optional(f, "kind"), "rank": optional(f, "rank"),
                    "organization_ids": [v for v in f.getlist("organization_ids") if isinstance(v, str)]}),
                lambda data: applications.add_priority_group(session, user, project_id, data),

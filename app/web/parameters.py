@@ -19,7 +19,7 @@ from app.oversight.impact import impact
 from app.parameters import repository, service, views
 from app.parameters.schemas import PolicyChangeIn, PreviewIn
 from app.web.core import Form, OptionalUser, attempt, page_router, redirect, render, require
-from app.web.forms import FormState, text
+from app.web.forms import FormState, from_form, text
 from rules.params import value_at
 
 router = page_router()
@@ -62,7 +62,7 @@ def preview(request: Request, session: SessionDep, name: str, form: Form,
     """What the change would apply to from its date, before anyone decides."""
     parameter, f = service.known(name), FormState(_values(form))
     try:
-        data = PreviewIn.model_validate({"value": f.value("value"), "since": f.value("since")})
+        data = from_form(PreviewIn, {"value": f.value("value"), "since": f.value("since")})
         value = service.check_change(parameter, data.value, data.since)
     except ValidationError as exc:
         return _page(request, session, user, name=name, f=f.add_validation(exc), status_code=422)
@@ -80,7 +80,7 @@ def change(request: Request, session: SessionDep, name: str, form: Form,
     service.known(name)
     f = FormState(_values(form))
     try:
-        data = PolicyChangeIn.model_validate(f.values)
+        data = from_form(PolicyChangeIn, f.values)
         attempt(session, service.record_change, session, user, name, data)
     except ValidationError as exc:
         return _page(request, session, user, name=name, f=f.add_validation(exc), status_code=422)

@@ -34,7 +34,8 @@ def home(request: Request, user: OptionalUser) -> Response:
 
 
 CERTIFICATE = re.compile(r"^\d{4}-\d{4}$")
-LEASE = re.compile(r"^ZL\d{10}$", re.IGNORECASE)
+LEASE = re.compile(r"^ZL\d{10}-[0-9A-Z]{8}$", re.IGNORECASE)  # number-code, as printed on the lease
+LEASE_NUMBER_ONLY = re.compile(r"^ZL\d{10}$", re.IGNORECASE)
 
 
 @router.get("/verify", name="verify")
@@ -48,29 +49,38 @@ def verify(request: Request, _: OptionalUser, number: str = "") -> Response:
         return redirect(f"/certificates/{value}")
     if LEASE.match(value):
         return redirect(f"/leases/{value.upper()}/verify")
+    if LEASE_NUMBER_ONLY.match(value):
+        return render(request, "public/verify.html", {
+            "number": value, "error": "核验电子租赁合同须输入合同上印制的核验编号：合同编号加核验码，"
+                                      "形如 ZL2026000001-7KQ3MX9P（扫描合同上的二维码也可核验）"},
+            status_code=422)
     if value.startswith("景保租不符"):
         return redirect(f"/notices/{quote(value)}")
     if re.fullmatch(r"[0-9A-Za-z]{10}", value):
         return redirect(f"/listings/{value.upper()}")
     return render(request, "public/verify.html", {
-        "number": value, "error": "无法识别该编号：认定书编号形如 2026-0001，电子合同编号形如 ZL2026000001，"
-                                  "房源核验码为 10 位字母数字"}, status_code=422)
+        "number": value, "error": "无法识别该编号：认定书编号形如 2026-0001，电子合同核验编号形如 "
+                                  "ZL2026000001-7KQ3MX9P，房源核验码为 10 位字母数字"}, status_code=422)
 
 
-def lease_url(number: str) -> str:
-    return f"{get_settings().public_base_url.rstrip('/')}/leases/{number}/verify"
+def lease_url(reference: str) -> str:
+    """The public check of a lease: its number with its verification code (the QR target)."""
+    return f"{get_settings().public_base_url.rstrip('/')}/leases/{reference}/verify"
 
 
 @router.get("/leases/{number}/verify", name="lease_verify")
 def verify_lease(request: Request, session: SessionDep, _: OptionalUser, number: str) -> Response:
-    """第二十三条: anyone checks an electronic lease (the QR target on the tenant's lease page)."""
+    """第二十三条: anyone checks an electronic lease (the QR target on the tenant's lease page).
+    ``number`` is the number with its verification code; without the right code the page is
+    the same 404 as for an unknown number."""
     try:
-        found = leases_views.verify_view(session, leases_repo.by_number(session, number))
+        lease = leases_repo.by_reference(session, number)
     except NotFound:
         return render(request, "public/lease_verify.html", {"number": number, "lease": None},
                       status_code=404)
+    found = leases_views.verify_view(session, lease)
     return render(request, "public/lease_verify.html", {
-        "number": number, "lease": found, "qr": qr_svg(lease_url(found["number"]))})
+        "number": number, "lease": found, "qr": qr_svg(lease_url(leases_repo.verify_reference(lease)))})
 
 
 @router.get("/listings/{code}", name="listing_verify")

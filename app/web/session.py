@@ -5,6 +5,9 @@ Login goes through :func:`app.accounts.service.login`, the function behind ``POS
 and per client address (a refused attempt is answered, not raised, so its failure record is
 committed, exactly as the token route does). Logout increments the user's token version,
 like ``POST /api/v1/auth/logout``: the page session and every API token end at once.
+Registration goes through :func:`app.accounts.service.register_tenant`, like ``POST
+/api/v1/auth/register``: the same hourly limit per client address (its attempt committed
+even when refused) and the same answer for a 身份证 number that cannot be used.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from app.web.core import (
     Form,
     OptionalUser,
     WebSession,
-    attempt,
     page_router,
     redirect,
     render,
@@ -104,9 +106,15 @@ def register(request: Request, session: SessionDep, form: Form) -> Response:
     if f.invalid:
         return render(request, "register.html", {"f": f}, status_code=422)
     try:
-        user = attempt(session, accounts.register_tenant, session, data)
+        # Not in a savepoint of the page's: the service keeps the attempt (it counts against
+        # the address's hourly limit) and undoes only the account when it refuses.
+        user = accounts.register_tenant(session, data,
+                                        request.client.host if request.client else None)
     except ProblemError as exc:
-        return render(request, "register.html", {"f": f.add_problem(exc)},
-                      status_code=exc.status if exc.status in (409, 422) else 422)
+        response = render(request, "register.html", {"f": f.add_problem(exc)},
+                          status_code=exc.status if exc.status in (409, 422, 429) else 422)
+        if exc.headers and "Retry-After" in exc.headers:
+            response.headers["Retry-After"] = exc.headers["Retry-After"]
+        return response
     start_session(request, WebSession.for_user(user))
     return redirect("/tenant", request, "注册成功。请先填写个人信息并签署附件4承诺，然后即可申请。")

@@ -1,5 +1,7 @@
 """Pages of the tenant (承租人): profile, the annex-4 commitment, applying, my applications
-with their reasons, and the housing-fund check (第二十二条). The lease pages are in leases.py."""
+with their reasons, invitations to live in a unit an employer leases as a whole (accept or
+decline, 第三十一、三十二条), and the housing-fund check (第二十二条). The lease pages are in
+leases.py."""
 
 from __future__ import annotations
 
@@ -17,12 +19,15 @@ from app.core import clock
 from app.core.errors import ProblemError
 from app.core.paging import Page
 from app.leases import flows
+from app.leases import repository as lease_repo
+from app.leases import service as leases
+from app.leases import views as lease_views
 from app.tenants import applications, views
 from app.tenants import repository as tenants_repo
 from app.tenants import service as tenants
 from app.tenants.schemas import ApplicationIn, CommitmentIn, ProfileIn
 from app.web.core import Form, attempt, page_router, redirect, render, require
-from app.web.forms import FormState, optional, text
+from app.web.forms import FormState, from_form, optional, text
 from app.web.pager import PAGE, next_url
 from rules.params import value_at
 
@@ -38,12 +43,14 @@ def _refused(exc: ProblemError) -> None:
 @router.get("/tenant", name="tenant_home")
 def home(request: Request, session: SessionDep, cursor: int | None = None,
          user: User = TENANT) -> Response:
-    """My details, my latest applications, and my notices, newest first (``cursor``: 50 a page)."""
+    """My details, my latest applications, invitations waiting for my answer, and my notices,
+    newest first (``cursor``: 50 a page)."""
     me = views.tenant_view(session, user)
     mine = _mine(session, user, None)
     notices = tenants_repo.notices_page(session, user, cursor=cursor, limit=PAGE)
+    invited = [p for p in _placements(session, user, None).items if "accept" in p["allowed_actions"]]
     return render(request, "tenant/home.html", {
-        "me": me, "applications": mine.items, "notices": notices.items,
+        "me": me, "applications": mine.items, "notices": notices.items, "invited": invited,
         "next_url": next_url(request, notices.next_cursor)})
 
 
@@ -74,7 +81,7 @@ def profile_form(request: Request, session: SessionDep, user: User = TENANT) -> 
 def save_profile(request: Request, session: SessionDep, form: Form, user: User = TENANT) -> Response:
     f = FormState.of(form)
     try:
-        data = ProfileIn.model_validate({
+        data = from_form(ProfileIn, {
             "phone": text(form, "phone"), "residence_district": text(form, "residence_district"),
             "work_district": optional(form, "work_district"),
             "employer_name": optional(form, "employer_name"),
@@ -119,7 +126,7 @@ def _declaration_rename(name: str) -> str:
 def sign_commitment(request: Request, session: SessionDep, form: Form, user: User = TENANT) -> Response:
     f = FormState.of(form, lists=("clauses",))
     try:
-        data = CommitmentIn.model_validate({
+        data = from_form(CommitmentIn, {
             "clauses": [int(c) for c in form.getlist("clauses") if isinstance(c, str) and c.isdigit()],
             "declaration": _declaration(form)})
         attempt(session, tenants.sign_commitment, session, user, data)
@@ -154,7 +161,7 @@ def apply_form(request: Request, session: SessionDep, project_id: str = "",
 def apply(request: Request, session: SessionDep, form: Form, user: User = TENANT) -> Response:
     f = FormState.of(form)
     try:
-        data = ApplicationIn.model_validate({"project_id": optional(form, "project_id"),
+        data = from_form(ApplicationIn, {"project_id": optional(form, "project_id"),
                                              "declaration": _declaration(form)})
         found = attempt(session, flows.apply, session, user, data)
     except ValidationError as exc:
@@ -185,6 +192,60 @@ def withdraw(request: Request, session: SessionDep, application_id: int, user: U
         _refused(exc)
         return redirect("/tenant/applications", request, f"未能撤回：{exc.detail}")
     return redirect("/tenant/applications", request, "申请已撤回")
+
+
+# ---- invitations from an employer (整体配租, 第三十一条) ------------------------------------------
+
+def _placements(session: Any, user: User, cursor: int | None) -> Page[dict[str, Any]]:
+    """A page of the invitations addressed to me, newest first, as views."""
+    return lease_views.placements_page(session, user, lease_repo.placements(
+        session, user, cursor=cursor, limit=PAGE))
+
+
+def _placements_page(request: Request, session: Any, user: User, cursor: int | None = None,
+                     forms: dict[str, FormState] | None = None, status_code: int = 200) -> Response:
+    found = _placements(session, user, cursor)
+    return render(request, "tenant/placements.html", {
+        "items": found.items, "next_url": next_url(request, found.next_cursor),
+        "forms": forms or {}, "blank": FormState()}, status_code=status_code)
+
+
+@router.get("/tenant/placements", name="tenant_placements")
+def my_placements(request: Request, session: SessionDep, cursor: int | None = None,
+                  user: User = TENANT) -> Response:
+    """Invitations to live in a unit an employer leases as a whole, addressed to my 身份证
+    number, newest first (50 a page): accept or decline each."""
+    return _placements_page(request, session, user, cursor)
+
+
+def _answer(request: Request, session: Any, user: User, placement_id: int, step: str,
+            call: Any, message: str) -> Response:
+    """Accept or decline one invitation; refused → the page again with the reasons beside it."""
+    try:
+        attempt(session, call, session, user, placement_id)
+    except ProblemError as exc:
+        _refused(exc)
+        f = FormState()
+        f.add_problem(exc)
+        return _placements_page(request, session, user, forms={f"{step}_{placement_id}": f},
+                                status_code=exc.status if exc.status in (409, 422) else 422)
+    return redirect("/tenant/placements", request, message)
+
+
+@router.post("/tenant/placements/{placement_id:int}/accept", name="tenant_placement_accept")
+def accept_placement(request: Request, session: SessionDep, placement_id: int,
+                     user: User = TENANT) -> Response:
+    """I accept: placed once the eligibility check (第三十二条) passes now."""
+    return _answer(request, session, user, placement_id, "accept", leases.accept_invitation,
+                   "已确认入住：资格审查通过，入住信息已登记")
+
+
+@router.post("/tenant/placements/{placement_id:int}/decline", name="tenant_placement_decline")
+def decline_placement(request: Request, session: SessionDep, placement_id: int,
+                      user: User = TENANT) -> Response:
+    """I decline: nothing is placed."""
+    return _answer(request, session, user, placement_id, "decline", leases.decline_invitation,
+                   "已谢绝入住邀请")
 
 
 # ---- the housing-fund check (第二十二条) ----------------------------------------------------------

@@ -1,7 +1,7 @@
 """On a real PostgreSQL server: racing leases for one unit, and two reviewers for one application."""
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from threading import Barrier
 
@@ -25,6 +25,7 @@ from app.seed import seed_demo
 from app.tenants import applications
 from app.tenants import service as tenants
 from app.tenants.schemas import ApplicationIn, ApplicationReview, CommitmentIn, DeclarationIn, ProfileIn
+from rules.dates import add_months
 from tests.conftest import PASSWORD, fake_id_number
 
 pytestmark = pytest.mark.postgres
@@ -109,12 +110,16 @@ def test_two_leases_racing_for_one_unit(city) -> None:
             applications.review(session, office, application, ApplicationReview(approve=True))
         developer = accounts.find_user(session, "dev1").id
 
+    # a year from the first of next month: after the unit's publication (第三十条), whatever today is
+    start = add_months(date.today().replace(day=1), 1)
+    end = add_months(start, 12) - timedelta(days=1)
+
     def sign(application):
         def call(session):
             user = accounts.load_user(session, developer)
             return leases.create(session, user, LeaseIn(
-                unit_id=state["unit"], application_id=application, start_on=date(2026, 1, 1),
-                end_on=date(2026, 12, 31), monthly_rent=state["area"] * Decimal("25.00"))).number
+                unit_id=state["unit"], application_id=application, start_on=start,
+                end_on=end, monthly_rent=state["area"] * Decimal("25.00"))).number
         return call
 
     results = race(engine, [sign(a) for a in state["apps"].values()])

@@ -28,11 +28,14 @@ def test_lease_signed_and_publicly_verifiable(city, tenant) -> None:
     assert lease["rent_cap"] == "1039.5000" and lease["monthly_rent"] == "1039.50"
     mine = city.client.get(LEASES, headers=person.headers).json()
     assert [x["number"] for x in mine] == [lease["number"]]
-    verify = city.client.get(f"{LEASES}/{lease['number']}/verify").json()
+    code = lease["verification_code"]
+    assert lease["verify_reference"] == f"{lease['number']}-{code}" and len(code) == 8
+    verify = city.client.get(f"{LEASES}/{lease['verify_reference']}/verify").json()
     assert verify["valid"] is True and verify["tenant"] == "李*青"
     assert verify["unit_number"] == "101" and verify["ends_on"] == "2026-06-30"
     assert person.id_number not in str(verify)
-    assert city.client.get(f"{LEASES}/ZL2025999999/verify").status_code == 404
+    assert city.client.get(f"{LEASES}/{lease['number']}-{code.lower()}/verify").status_code == 200
+    assert city.client.get(f"{LEASES}/ZL2025999999-{code}/verify").status_code == 404
     application_now = city.client.get(f"/api/v1/tenant-applications/{application}",
                                       headers=person.headers).json()
     assert application_now["status"] == "leased"
@@ -112,24 +115,59 @@ def test_only_a_filed_rent_standard_allows_signing(cast, tenant, make_org) -> No
     assert response.status_code == 422
 
 
+def test_the_public_check_needs_the_number_and_its_code(city, tenant) -> None:
+    """Lease numbers are sequential (ZL2025000001, …02, …): the public check needs the random
+    code printed beside the number, and a missing or wrong code answers exactly like an unknown
+    number, so walking the numbers finds nothing."""
+    _, first = approved(city, tenant, name="李小青")
+    _, second = approved(city, tenant, name="王五")
+    leases = [sign(city, lease_body(city, first)), sign(city, lease_body(city, second, unit=1))]
+    unknown = city.client.get(f"{LEASES}/ZL2099999999-ABCDEFGH/verify")
+    assert unknown.status_code == 404
+    for lease in leases:
+        number, code = lease["number"], lease["verification_code"]
+        wrong = "".join("2" if c != "2" else "3" for c in code)
+        for reference in (number, f"{number}-", f"{number}-{wrong}", f"{number}-{code[:7]}",
+                          f"{number}-{code}X", f"{code}-{number}"):
+            found = city.client.get(f"{LEASES}/{reference}/verify")
+            assert (found.status_code, found.json()) == (404, unknown.json()), reference
+    assert leases[0]["verification_code"] != leases[1]["verification_code"]
+    page = city.client.get(f"/leases/{leases[0]['number']}/verify")
+    assert page.status_code == 404 and "李*青" not in page.text
+    assert "李*青" in city.client.get(f"/leases/{leases[0]['verify_reference']}/verify").text
+
+
 def test_employer_lease_places_eligible_staff_and_keeps_history(city, tenant, make_org, make_user,
                                                                login) -> None:
+    """整体配租: the employer's invitation is accepted by the person themself, after the
+    eligibility check of that moment (第三十一、三十二条); the history is kept."""
     employer = make_org(name="景德镇某陶瓷企业")
     staff_login = login(make_user("employer", organization_id=employer.id))
     lease = sign(city, lease_body(city, None, employer_organization_id=employer.id))
     assert lease["kind"] == "employer" and lease["employer"] == "景德镇某陶瓷企业"
     worker = tenant(name="赵工")
-    placed = city.client.post(f"{LEASES}/{lease['id']}/occupants", headers=staff_login,
-                              json={"id_number": worker.id_number})
-    assert placed.status_code == 201 and placed.json()[0]["eligible"] is True
+    invited = city.client.post(f"{LEASES}/{lease['id']}/occupants", headers=staff_login,
+                               json={"id_number": worker.id_number})
+    assert invited.status_code == 202, invited.text
+    (mine,) = city.client.get("/api/v1/tenants/me/placements", headers=worker.headers).json()
+    placed = city.client.post(f"/api/v1/tenants/me/placements/{mine['id']}/accept",
+                              headers=worker.headers)
+    assert placed.status_code == 200 and placed.json()["status"] == "placed"
+    assert placed.json()["moved_in_on"] == "2025-07-01"  # not before the lease starts
+    listed = city.client.get(f"{LEASES}/{lease['id']}/occupants", headers=staff_login).json()
+    assert listed[0]["eligible"] is True and listed[0]["name"] == "赵*"
     outsider = tenant(district="乐平市", name="钱外")
-    refused_ = city.client.post(f"{LEASES}/{lease['id']}/occupants", headers=staff_login,
-                                json={"id_number": outsider.id_number})
+    city.client.post(f"{LEASES}/{lease['id']}/occupants", headers=staff_login,
+                     json={"id_number": outsider.id_number})
+    (theirs,) = city.client.get("/api/v1/tenants/me/placements", headers=outsider.headers).json()
+    refused_ = city.client.post(f"/api/v1/tenants/me/placements/{theirs['id']}/accept",
+                                headers=outsider.headers)
     assert refused_.status_code == 422 and refused_.json()["violations"][0]["article"] == "第三十二条"
-    occupant_id = placed.json()[0]["id"]
+    occupant_id = mine["id"]
     out = city.client.post(f"{LEASES}/{lease['id']}/occupants/{occupant_id}/move-out",
                            headers=staff_login)
     assert out.status_code == 200 and out.json()[0]["moved_out_on"] == "2025-06-03"
+    assert out.json()[0]["status"] == "moved_out" and out.json()[1]["status"] == "invited"
     seen = city.client.get(f"{LEASES}/{lease['id']}", headers=worker.headers)
     assert seen.status_code == 200  # the occupant sees the lease they lived under
     other_employer = login(make_user("employer"))
@@ -170,7 +208,7 @@ def test_housing_fund_check(city, tenant) -> None:
     url = "/api/v1/tenants/me/housing-fund-eligibility"
     no_lease = city.client.get(url, params={"contribution_months": 12}, headers=person.headers).json()
     assert no_lease["eligible"] is False
-    sign(city, lease_body(city, application, start_on="2025-06-01", end_on="2025-12-31"))
+    sign(city, lease_body(city, application, start_on="2025-06-03", end_on="2025-12-31"))
     five = city.client.get(url, params={"contribution_months": 5}, headers=person.headers).json()
     six = city.client.get(url, params={"contribution_months": 6}, headers=person.headers).json()
     assert five["eligible"] is False and six["eligible"] is True

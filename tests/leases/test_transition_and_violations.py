@@ -17,15 +17,15 @@ def signed(city, tenant, start_on: str = "2025-07-01", **kw) -> tuple:
 
 
 def test_tenant_reports_a_home_and_the_transition_starts(city, tenant) -> None:
-    person, lease = signed(city, tenant)
+    person, lease = signed(city, tenant)  # signed today, 2025-06-03
     response = city.client.post(f"{LEASES}/{lease['id']}/home-acquired", headers=person.headers,
-                                json={"acquired_on": "2025-06-02", "how": "purchase"})
+                                json={"acquired_on": "2025-06-03", "how": "purchase"})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["status"] == "in_transition" and body["transition_ends_on"] == "2026-06-01"
+    assert body["status"] == "in_transition" and body["transition_ends_on"] == "2026-06-02"
     assert body["market_rent_from"] == "2025-07-01"
     assert body["transition_monthly_rent"] == "1155.00"  # 38.50 m² × 30.00 appraised
-    assert body["ends_on"] == "2026-06-01"  # the lease ends with the transition
+    assert body["ends_on"] == "2026-06-02"  # the lease ends with the transition
     notices = city.client.get("/api/v1/tenants/me/notices", headers=person.headers).json()
     assert "过渡期" in notices[0]["message"] and "第三十八条" in notices[0]["message"]
 
@@ -33,7 +33,7 @@ def test_tenant_reports_a_home_and_the_transition_starts(city, tenant) -> None:
 def test_operator_approves_an_extension(city, tenant) -> None:
     person, lease = signed(city, tenant)
     city.client.post(f"{LEASES}/{lease['id']}/home-acquired", headers=person.headers,
-                     json={"acquired_on": "2025-06-02", "how": "inheritance"})
+                     json={"acquired_on": "2025-06-03", "how": "inheritance"})
     asked = city.client.post(f"{LEASES}/{lease['id']}/transition-extension", headers=person.headers,
                              json={"until": "2026-12-31", "reason": "子女在附近上学至学期末"})
     assert asked.status_code == 200 and asked.json()["extension_status"] == "requested"
@@ -43,26 +43,26 @@ def test_operator_approves_an_extension(city, tenant) -> None:
 
 
 def test_registry_import_starts_the_transition(city, tenant) -> None:
-    person, lease = signed(city, tenant, start_on="2025-06-01")
+    person, lease = signed(city, tenant, start_on="2025-06-03")  # the day the unit was published
     response = city.client.post("/api/v1/registry/properties", headers=city.cast.headers["admin"],
-                                files=csv_file([f"{person.id_number},珠山区新房,珠山区,2025-06-02"],
+                                files=csv_file([f"{person.id_number},珠山区新房,珠山区,2025-06-03"],
                                                "id_number,address,district,acquired_on"))
     assert response.status_code == 201 and response.json()["transitions_started"] == 1
     now = city.client.get(f"{LEASES}/{lease['id']}", headers=person.headers).json()
-    assert now["status"] == "in_transition" and now["home_acquired_on"] == "2025-06-02"
+    assert now["status"] == "in_transition" and now["home_acquired_on"] == "2025-06-03"
 
 
 def test_the_central_area_is_the_one_of_the_day_the_home_was_acquired(city, tenant, today,
                                                                       dated) -> None:
     """第三十八条 asks whether the home is in the central area (第四条) when it was acquired:
-    were 高新区 to join the area only from 2025-07-01, a home there acquired on 2025-06-02
+    were 高新区 to join the area only from 2025-07-01, a home there acquired on 2025-06-03
     starts no transition, even though the import runs when it is central."""
     dated("central_districts", ("2022-05-06", ["珠山区", "昌江区", "昌南新区"]),
           ("2025-07-01", ["珠山区", "昌江区", "高新区", "昌南新区"]))
-    person, lease = signed(city, tenant, start_on="2025-06-01")
+    person, lease = signed(city, tenant, start_on="2025-06-03")
     today(date(2025, 7, 15))
     response = city.client.post("/api/v1/registry/properties", headers=city.cast.headers["admin"],
-                                files=csv_file([f"{person.id_number},高新区新房,高新区,2025-06-02"],
+                                files=csv_file([f"{person.id_number},高新区新房,高新区,2025-06-03"],
                                                "id_number,address,district,acquired_on"))
     assert response.status_code == 201 and response.json()["transitions_started"] == 0
     now = city.client.get(f"{LEASES}/{lease['id']}", headers=person.headers).json()
@@ -142,8 +142,63 @@ def test_a_lease_that_outlasts_the_transition_is_not_renewed_citing_article_38(c
                                                                                 today) -> None:
     person, lease = signed(city, tenant)  # to 2027-06-30
     city.client.post(f"{LEASES}/{lease['id']}/home-acquired", headers=person.headers,
-                     json={"acquired_on": "2025-06-02", "how": "purchase"})
+                     json={"acquired_on": "2025-06-03", "how": "purchase"})
     assert "renew" not in city.cast.get("developer", f"{LEASES}/{lease['id']}")["allowed_actions"]
     refused = city.client.post(f"{LEASES}/{lease['id']}/renew", json={"months": 12},
                                headers=city.cast.headers["developer"])
     assert refused.status_code == 409 and "第三十八条" in refused.json()["detail"]
+
+
+# ---- the dates reported, bounded by their facts (第三十八条, 第三十二条) --------------------------
+
+def test_a_home_acquired_before_the_lease_was_signed_or_in_the_future_is_refused(city, tenant,
+                                                                                session) -> None:
+    """The 12 months are for a home acquired while renting: one owned when signing (2025-06-03)
+    is refused citing 第三十八条 and 第三十二条 — an early date would also cut the tenant's 12
+    months short (1901-01-01 would end the lease at once) — and so is a date after today."""
+    from tests.conftest import count
+
+    person, lease = signed(city, tenant)
+    before = count(session, "audit_event")
+    for day, codes in (("2025-06-02", {"home_acquired_before_tenancy", "owned_home_when_tenancy_began"}),
+                       ("1901-01-01", {"home_acquired_before_tenancy", "owned_home_when_tenancy_began"}),
+                       ("2025-06-04", {"home_acquired_in_future"})):
+        refused = city.client.post(f"{LEASES}/{lease['id']}/home-acquired", headers=person.headers,
+                                   json={"acquired_on": day, "how": "purchase"})
+        assert refused.status_code == 422, refused.text
+        assert {v["code"] for v in refused.json()["violations"]} == codes
+        assert all(v["field"] == "acquired_on" for v in refused.json()["violations"])
+    assert {v["article"] for v in refused.json()["violations"]} == {"第三十八条"}
+    assert count(session, "audit_event") == before
+    assert city.cast.get("developer", f"{LEASES}/{lease['id']}")["status"] == "active"
+
+
+def test_a_renewed_lease_keeps_the_day_the_tenancy_was_agreed(city, tenant, today) -> None:
+    """The bound is the tenancy's first signing day, not the renewal's: a home bought during the
+    first lease may still be reported on the renewed one."""
+    person = tenant()
+    application = apply(city, person)["id"]
+    approve(city, application)
+    first = city.cast.post("developer", LEASES, lease_body(city, application), expect=201)
+    today(date(2026, 6, 1))
+    renewed = city.cast.post("developer", f"{LEASES}/{first['id']}/renew", {"months": 12}, expect=201)
+    today(date(2026, 7, 2))
+    reported = city.client.post(f"{LEASES}/{renewed['id']}/home-acquired", headers=person.headers,
+                                json={"acquired_on": "2026-05-01", "how": "gift"})
+    assert reported.status_code == 200, reported.text
+    assert reported.json()["transition_ends_on"] == "2027-04-30"
+
+
+def test_an_extension_far_ahead_is_refused(city, tenant) -> None:
+    person, lease = signed(city, tenant)
+    city.client.post(f"{LEASES}/{lease['id']}/home-acquired", headers=person.headers,
+                     json={"acquired_on": "2025-06-03", "how": "purchase"})  # to 2026-06-02
+    for until in ("2027-06-03", "2199-12-31"):
+        refused = city.client.post(f"{LEASES}/{lease['id']}/transition-extension", headers=person.headers,
+                                   json={"until": until, "reason": "子女上学"})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["violations"][0]["code"] == "extension_too_long"
+        assert refused.json()["violations"][0]["article"] == "第三十八条"
+    asked = city.client.post(f"{LEASES}/{lease['id']}/transition-extension", headers=person.headers,
+                             json={"until": "2027-06-02", "reason": "子女上学"})
+    assert asked.status_code == 200, asked.text

@@ -11,14 +11,15 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.enums import Role
 from app.accounts.models import User
 from app.core.errors import Conflict, Forbidden, ProblemError
 from app.leases import repository, service
-from app.leases.enums import LeaseStatus, ViolationStatus
-from app.leases.models import Lease, Violation
+from app.leases.enums import LeaseStatus, OccupantStatus, ViolationStatus
+from app.leases.models import Lease, LeaseOccupant, Violation
 from app.leases.schemas import (
     ExtensionDecisionIn,
     ExtensionRequestIn,
@@ -28,7 +29,7 @@ from app.leases.schemas import (
     TerminateIn,
     ViolationIn,
 )
-from app.leases.workflows import LEASE, VIOLATION
+from app.leases.workflows import LEASE, OCCUPANT, VIOLATION, OccupantNow
 from tests.leases.conftest import City, apply, approve, lease_body
 
 LEASES = "/api/v1/leases"
@@ -48,6 +49,7 @@ class World:
     users: dict[str, User]
     worker_id_number: str
     headers: dict[str, dict[str, str]]
+    worker: User | None = None
 
     def lease_for(self, action: str) -> Lease:
         return self.whole if action in EMPLOYER_STEPS else self.individual
@@ -73,13 +75,22 @@ def world(city, tenant, make_org, make_user, login, session) -> World:
              "admin": make_user("admin")}
     headers = {role: login(user) for role, user in users.items()}
     return World(city, session, session.get(Lease, individual["id"]), session.get(Lease, whole["id"]),
-                 users, worker.id_number, headers)
+                 users, worker.id_number, headers, session.get(User, worker.user_id))
+
+
+def _invitation(w: World) -> int:
+    """An invitation to the worker under the employer's lease, not yet answered."""
+    service.invite_occupant(w.session, w.users["employer"], w.whole.id,
+                            OccupantIn(id_number=w.worker_id_number))
+    return w.session.scalar(select(LeaseOccupant.id).where(
+        LeaseOccupant.lease_id == w.whole.id, LeaseOccupant.status == OccupantStatus.invited)
+        .order_by(LeaseOccupant.id.desc()).limit(1))  # type: ignore[return-value]
 
 
 def _occupant(w: World) -> int:
-    """A member of staff placed under the employer's lease (the one ``move_out`` acts on)."""
-    return service.add_occupant(w.session, w.users["employer"], w.whole.id,
-                                OccupantIn(id_number=w.worker_id_number)).id
+    """A member of staff placed under the employer's lease (the one ``move_out`` acts on): the
+    worker accepted the employer's invitation."""
+    return service.accept_invitation(w.session, w.worker, _invitation(w)).id  # type: ignore[arg-type]
 
 
 def _violation(w: World) -> int:
@@ -91,12 +102,12 @@ def _violation(w: World) -> int:
 TAKE: dict[str, Callable[[World, User], Any]] = {
     "renew": lambda w, u: service.renew(w.session, u, w.individual.id, RenewIn(months=12)),
     "home_acquired": lambda w, u: service.home_acquired(
-        w.session, u, w.individual.id, HomeAcquiredIn(acquired_on=date(2025, 6, 2), how="purchase")),
+        w.session, u, w.individual.id, HomeAcquiredIn(acquired_on=date(2025, 6, 3), how="purchase")),
     "request_extension": lambda w, u: service.request_extension(
         w.session, u, w.individual.id, ExtensionRequestIn(until=date(2026, 12, 31), reason="子女上学")),
     "decide_extension": lambda w, u: service.decide_extension(
         w.session, u, w.individual.id, ExtensionDecisionIn(approve=True)),
-    "add_occupant": lambda w, u: service.add_occupant(
+    "add_occupant": lambda w, u: service.invite_occupant(
         w.session, u, w.whole.id, OccupantIn(id_number=w.worker_id_number)),
     "move_out": lambda w, u: service.move_out(w.session, u, w.whole.id, _occupant(w)),
     "record_violation": lambda w, u: service.record_violation(
@@ -223,3 +234,62 @@ def test_the_violation_table(world: World) -> None:
     with pytest.raises(ProblemError) as refused:
         VIOLATION.check("terminate", dev, violation)
     assert refused.value.status == 409 and "违规记录当前状态为“已整改”" in refused.value.detail
+
+
+# ---- invitations and placements (整体配租, 第三十一条) --------------------------------------------
+
+def _occupant_now(w: World, occupant_id: int) -> OccupantNow:
+    w.session.expire_all()
+    return OccupantNow(w.session.get(LeaseOccupant, occupant_id), w.session.get(Lease, w.whole.id))  # type: ignore[arg-type]
+
+
+OCCUPANT_TAKE: dict[str, Callable[[World, User, int], Any]] = {
+    "accept": lambda w, u, o: service.accept_invitation(w.session, u, o),
+    "decline": lambda w, u, o: service.decline_invitation(w.session, u, o),
+    "withdraw": lambda w, u, o: service.withdraw_invitation(w.session, u, w.whole.id, o),
+    "move_out": lambda w, u, o: service.move_out(w.session, u, w.whole.id, o),
+}
+
+
+def test_every_step_of_the_occupant_table_is_taken_by_a_service() -> None:
+    assert set(OCCUPANT_TAKE) == {s.action for s in OCCUPANT.steps}
+    table = {s.action: (set(s.roles), set(s.sources or ()), s.target) for s in OCCUPANT.steps}
+    assert table == {"accept": ({Role.tenant}, {"invited"}, "placed"),
+                     "decline": ({Role.tenant}, {"invited"}, "declined"),
+                     "withdraw": ({Role.employer}, {"invited"}, "withdrawn"),
+                     "move_out": ({Role.employer}, {"placed"}, "moved_out")}
+
+
+def test_the_occupant_table_refuses_other_roles_and_states(world: World) -> None:
+    w = world
+    invitation = _invitation(w)
+    now = _occupant_now(w, invitation)
+    assert OCCUPANT.allowed(w.worker, now) == ["accept", "decline"]
+    assert OCCUPANT.allowed(w.users["employer"], now) == ["withdraw"]
+    assert OCCUPANT.allowed(w.users["office"], now) == []
+    # the employer may not answer for the person: the table's 403
+    with pytest.raises(Forbidden):
+        OCCUPANT.check("accept", w.users["employer"], now)
+    # nor the person withdraw or move out: 404 first, the employer's lease is not theirs
+    for action in ("withdraw", "move_out"):
+        with pytest.raises(ProblemError) as refused:
+            OCCUPANT_TAKE[action](w, w.worker, invitation)  # type: ignore[arg-type]
+        assert refused.value.status == 404
+    # an invitation not placed cannot be moved out (409, naming the state)
+    with pytest.raises(Conflict, match="入住记录当前状态为“待本人确认”"):
+        OCCUPANT.check("move_out", w.users["employer"], now)
+    service.decline_invitation(w.session, w.worker, invitation)  # type: ignore[arg-type]
+    for action, who in (("accept", w.worker), ("decline", w.worker), ("withdraw", w.users["employer"])):
+        with pytest.raises(Conflict, match="“本人已谢绝”"):
+            OCCUPANT_TAKE[action](w, who, invitation)  # type: ignore[arg-type]
+    assert OCCUPANT.allowed(w.worker, _occupant_now(w, invitation)) == []
+
+
+def test_an_invitation_under_a_lease_no_longer_running_cannot_be_accepted(world: World) -> None:
+    w = world
+    invitation = _invitation(w)
+    w.whole.status = LeaseStatus.terminated
+    w.session.flush()
+    with pytest.raises(Conflict, match="不在履行中"):
+        service.accept_invitation(w.session, w.worker, invitation)  # type: ignore[arg-type]
+    assert OCCUPANT.allowed(w.worker, _occupant_now(w, invitation)) == ["decline"]

@@ -22,6 +22,7 @@ from app.accounts.models import User
 from app.approval import repository as approval_repository
 from app.core.errors import Conflict, Forbidden
 from app.operation import service
+from app.operation.models import ExitRequest
 from app.operation.schemas import (
     AppraisalIn,
     ExitDecisionIn,
@@ -39,6 +40,7 @@ from app.operation.schemas import (
 from app.operation.workflows import OPERATION, facts_of
 from tests.approval.conftest import Cast
 from tests.conftest import count
+from tests.operation.conftest import eight_years_on
 
 P = "/api/v1/projects"
 DEV, OFFICE, DEPARTMENT = {"developer"}, {"office"}, {"department"}
@@ -75,8 +77,10 @@ OTHER_DOMAINS = {"operator_violation", "priority_group"}  # their services are a
 
 class World:
     """A certified project in full operation (completion, a unit, the listing submitted, an
-    appraisal, a proposed standard, a subsidy, operation since 2016, an exit request pending),
-    built through the API, and the people who act on it."""
+    appraisal, a proposed standard, a subsidy, operation since its certificate, an exit request
+    pending), built through the API, and the people who act on it. The pending exit request is
+    a row: one made through the API needs 8 years of operation (test_lifecycle moves the clock
+    for that; the table's steps do not depend on the years)."""
 
     def __init__(self, cast: Cast, session: Session, make_user: Callable[..., User],
                  make_org: Callable[..., Any]) -> None:
@@ -100,10 +104,13 @@ class World:
         self.subsidy = c.post("office", f"{P}/{pid}/subsidies", {
             "amount_yuan": "500000.00", "source": "中央补助资金", "document_no": "景保租办〔2025〕9号"},
             expect=201)["id"]
-        c.post("developer", f"{P}/{pid}/operation", {"started_on": "2016-01-01"})
-        self.exit = c.post("developer", f"{P}/{pid}/exit-requests", {
-            "notice_from": "2025-05-01", "notice_to": "2025-05-31", "objections": 0},
-            expect=201)["id"]
+        c.post("developer", f"{P}/{pid}/operation", {"started_on": "2025-06-03"})
+        request = ExitRequest(project_id=pid, requested_on=date(2025, 6, 3),
+                              requested_by_id=cast.developer.id, notice_from=date(2025, 5, 1),
+                              notice_to=date(2025, 5, 31), objections=0, status="pending")
+        session.add(request)
+        session.flush()
+        self.exit = request.id
 
     def user(self, who: str) -> User:
         """The user with organisation and department loaded, as a request has it."""
@@ -132,7 +139,7 @@ CALLS: dict[str, Callable[[Session, User, World], Any]] = {
     "file_rent": lambda s, u, w: service.file_rent_standard(s, u, w.standard,
                                                            RentFilingIn(filing_no="景发改备〔2025〕7号")),
     "operation": lambda s, u, w: service.start_operation(s, u, w.pid,
-                                                         OperationIn(started_on=date(2016, 1, 1))),
+                                                         OperationIn(started_on=date(2025, 6, 3))),
     "exit": lambda s, u, w: service.request_exit(s, u, w.pid, ExitRequestIn(
         notice_from=date(2025, 5, 1), notice_to=date(2025, 5, 31), objections=0)),
     "exit_decision": lambda s, u, w: service.decide_exit(
@@ -221,7 +228,7 @@ def test_before_certification_the_steps_are_closed(cast, session, make_user) -> 
     with pytest.raises(Conflict, match="须为已认定且未退出的项目"):
         service.record_completion(session, developer, pid, date(2025, 6, 1))
     with pytest.raises(Conflict, match="须为已认定且未退出的项目"):
-        service.start_operation(session, developer, pid, OperationIn(started_on=date(2016, 1, 1)))
+        service.start_operation(session, developer, pid, OperationIn(started_on=date(2025, 6, 3)))
     assert written(session) == before
 
 
@@ -231,7 +238,7 @@ def actions(cast: Cast, who: str, pid: int) -> list[str]:
     return cast.get(who, f"{P}/{pid}")["allowed_actions"]
 
 
-def test_allowed_actions_follow_the_operation(cast) -> None:
+def test_allowed_actions_follow_the_operation(cast, today) -> None:
     pid = cast.file()
     cast.to_state(pid, "certified")
     office_always = ["revoke", "subsidy", "transfer", "unapproved_exit", "operator_violation"]
@@ -266,10 +273,11 @@ def test_allowed_actions_follow_the_operation(cast) -> None:
                                             "unapproved_exit", "operator_violation"]
     cast.post("office", f"/api/v1/subsidies/{subsidy}/pay", {})
     assert actions(cast, "office", pid) == office_always
-    cast.post("developer", f"{P}/{pid}/operation", {"started_on": "2016-01-01"})
+    cast.post("developer", f"{P}/{pid}/operation", {"started_on": "2025-06-03"})
     assert actions(cast, "developer", pid) == ["units", "rent", "exit", "priority_group"]
+    eight_years_on(cast, today)
     request = cast.post("developer", f"{P}/{pid}/exit-requests", {
-        "notice_from": "2025-05-01", "notice_to": "2025-05-31", "objections": 0}, expect=201)["id"]
+        "notice_from": "2033-05-01", "notice_to": "2033-05-31", "objections": 0}, expect=201)["id"]
     assert actions(cast, "developer", pid) == ["units", "rent", "priority_group"]
     assert actions(cast, "office", pid) == ["revoke", "exit_decision", "subsidy", "transfer",
                                             "unapproved_exit", "operator_violation"]

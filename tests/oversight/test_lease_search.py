@@ -82,7 +82,7 @@ def test_lapsed_appraisal_and_transition_filters(leased, today) -> None:
     person = leased["people"][0]
     lease_id = client.get("/api/v1/leases", headers=person.headers).json()[0]["id"]
     client.post(f"/api/v1/leases/{lease_id}/home-acquired", headers=person.headers,
-                json={"acquired_on": "2025-06-02", "how": "purchase"})
+                json={"acquired_on": "2025-06-03", "how": "purchase"})  # the day it was signed
     found = client.get(SEARCH, params={"in_transition": "true"}, headers=headers).json()
     assert numbers_of(found) == [numbers[0]]
     assert client.get(SEARCH, params={"appraisal_lapsed": "true"}, headers=headers).json()["items"] == []
@@ -97,10 +97,12 @@ def test_keyset_pages_are_stable_under_inserts(leased, session) -> None:
     assert numbers_of(first) == numbers[:2] and first["next_cursor"]
     # a lease inserted before the cursor (an earlier start date) must not shift the next page
     session.execute(text(
-        "INSERT INTO lease (number, kind, unit_id, project_id, operator_organization_id, "
+        "INSERT INTO lease (number, verification_code, kind, unit_id, project_id, "
+        "operator_organization_id, "
         "employer_organization_id, start_on, end_on, ends_on, monthly_rent, rate_per_m2, "
         "market_rent_per_m2, rent_standard_id, building_area_m2, prepaid_rent, deposit, status, "
-        "signed_on, signed_by_id, created_at) SELECT 'ZL2025EARLY1', kind, unit_id, project_id, "
+        "signed_on, signed_by_id, created_at) SELECT 'ZL2025EARLY1', 'EARLY234', kind, unit_id, "
+        "project_id, "
         "operator_organization_id, employer_organization_id, '2025-01-01', '2025-06-30', "
         "'2025-06-30', monthly_rent, rate_per_m2, market_rent_per_m2, rent_standard_id, "
         "building_area_m2, prepaid_rent, deposit, 'ended', signed_on, signed_by_id, created_at "

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from rules.art12_13_subsidy import check_subsidy_payment, refund_required
+from rules.art12_13_subsidy import check_subsidy_grant, check_subsidy_payment, refund_required
 
 D = date
 TODAY = D(2024, 9, 30)
@@ -78,3 +78,22 @@ def test_refund(paid_on: date | None, approved: bool, completed: bool, code: str
         assert reason in finding.message
     if due:
         assert "2023-01-05" in finding.message and "退回" in finding.message
+
+
+CERTIFIED = D(2024, 5, 20)
+
+
+@pytest.mark.parametrize(("granted_on", "certified_on", "ok", "code"), [
+    (CERTIFIED, CERTIFIED, True, "grant_date_valid"),         # the day of the certificate
+    (TODAY, CERTIFIED, True, "grant_date_valid"),             # today
+    (D(2024, 5, 19), CERTIFIED, False, "grant_before_certificate"),
+    (D(1, 1, 1), CERTIFIED, False, "grant_before_certificate"),
+    (D(2024, 10, 1), CERTIFIED, False, "grant_date_in_future"),  # tomorrow
+    (D(2024, 5, 19), None, True, "grant_date_valid"),         # no certificate known: today only
+])
+def test_a_grant_lies_between_the_certificate_and_today(granted_on: date, certified_on: date | None,
+                                                        ok: bool, code: str) -> None:
+    decision = check_subsidy_grant(granted_on, certified_on, TODAY)
+    (finding,) = decision.findings
+    assert (decision.ok, finding.article, finding.code, finding.field) == (ok, "第十二条", code,
+                                                                           "granted_on")

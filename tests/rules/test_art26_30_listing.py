@@ -6,6 +6,7 @@ import pytest
 from rules.art26_30_listing import (
     ListingState,
     check_completion_date,
+    check_lease_start,
     listing_due_on,
     listing_state,
     overdue_completion_ranges,
@@ -94,3 +95,36 @@ def test_overdue_completion_ranges_select_what_listing_state_calls_overdue(today
         chosen = any(start <= day < end for start, end in ranges)
         assert chosen == listing_state(day, None, today).overdue, day
         day += timedelta(days=1)
+
+
+# --- the dates people enter, bounded by their facts ------------------------------------------------
+
+@pytest.mark.parametrize(("completed_on", "ok", "article", "code"), [
+    (D(2022, 5, 6), True, "第二十六条", "completion_date_recorded"),     # the regulation's first day
+    (D(2022, 5, 5), False, "第五十条", "completion_before_regulation"),  # the day before
+    (D(1, 1, 1), False, "第五十条", "completion_before_regulation"),
+    (D(2024, 6, 1), True, "第二十六条", "completion_date_recorded"),
+    (D(2024, 6, 2), False, "第二十六条", "completion_date_in_future"),
+])
+def test_completion_date_is_bounded_by_the_regulation_and_today(completed_on: date, ok: bool,
+                                                                article: str, code: str) -> None:
+    decision = check_completion_date(completed_on, D(2024, 6, 1))
+    (finding,) = decision.findings
+    assert (decision.ok, finding.article, finding.code, finding.field) == (ok, article, code,
+                                                                           "completed_on")
+    if ok:  # a date the rule accepts has a listing period
+        listing_due_on(completed_on)
+
+
+@pytest.mark.parametrize(("start_on", "published_on", "ok", "code"), [
+    (D(2025, 7, 1), D(2025, 6, 3), True, "lease_starts_after_publication"),
+    (D(2025, 6, 3), D(2025, 6, 3), True, "lease_starts_after_publication"),   # the day of publication
+    (D(2025, 6, 2), D(2025, 6, 3), False, "lease_starts_before_publication"),
+    (D(1, 1, 1), D(2025, 6, 3), False, "lease_starts_before_publication"),
+    (D(2025, 6, 2), None, True, "lease_starts_after_publication"),  # no date: the unit's state decides
+])
+def test_a_lease_starts_no_earlier_than_its_unit_was_published(start_on: date, published_on: date | None,
+                                                                ok: bool, code: str) -> None:
+    decision = check_lease_start(start_on, published_on)
+    (finding,) = decision.findings
+    assert (decision.ok, finding.article, finding.code, finding.field) == (ok, "第三十条", code, "start_on")

@@ -12,6 +12,7 @@ from rules.art36_37_rent import (
     check_appraisal,
     check_lease_rent,
     check_rent_standard,
+    earliest_appraisal_date,
     highest_rate_in_fen,
     lease_rent_cap,
     reappraisal_due,
@@ -259,3 +260,18 @@ def test_the_highest_rate_in_fen_is_accepted_and_one_fen_more_refused(market: De
     assert check_rent_standard([ProposedRate(None, best)], facts, on).ok
     refused = check_rent_standard([ProposedRate(None, best + Decimal("0.01"))], facts, on)
     assert [f.code for f in refused.violations] == ["rent_above_cap"]
+
+
+@pytest.mark.parametrize(("appraised_on", "ok", "code"), [
+    (D(2020, 5, 6), True, "appraisal_date_valid"),      # in force on the regulation's first day
+    (D(2020, 5, 5), False, "appraisal_date_too_old"),   # lapsed the day before it took effect
+    (D(1, 1, 1), False, "appraisal_date_too_old"),
+    (D(2021, 1, 1), True, "appraisal_date_valid"),      # lapsed today, but once in force: recorded
+])
+def test_an_appraisal_that_lapsed_before_the_regulation_is_refused(appraised_on: date, ok: bool,
+                                                                   code: str) -> None:
+    assert earliest_appraisal_date() == D(2020, 5, 6)
+    decision = check_appraisal(appraised_on, M("30"), {}, ON)
+    finding = decision.findings[0]
+    assert (decision.ok, finding.article, finding.code, finding.field) == (ok, "第三十七条", code,
+                                                                           "appraised_on")

@@ -5,6 +5,7 @@ import pytest
 
 from rules.art38_transition import (
     TransitionState,
+    check_acquisition,
     check_extension,
     lease_end_after_transition,
     transition,
@@ -95,3 +96,37 @@ def test_lease_end_after_transition(extended_to: date | None, lease_end: date, e
 def test_no_transition_before_the_regulation() -> None:
     with pytest.raises(ParameterNotInForce):
         transition(D(2022, 1, 15), D(2022, 5, 5))
+
+
+# --- the acquisition date reported: in the tenancy, not in the future -------------------------
+
+TENANCY = D(2025, 7, 1)
+
+
+@pytest.mark.parametrize(("acquired", "today", "violations"), [
+    (D(2025, 7, 1), D(2025, 8, 1), []),                                     # the day the tenancy began
+    (D(2025, 8, 1), D(2025, 8, 1), []),                                     # today
+    (D(2025, 8, 2), D(2025, 8, 1), [(ART, "home_acquired_in_future")]),
+    (D(2025, 6, 30), D(2025, 8, 1), [(ART, "home_acquired_before_tenancy"),
+                                     ("第三十二条", "owned_home_when_tenancy_began")]),
+    (D(1, 1, 1), D(2025, 8, 1), [(ART, "home_acquired_before_tenancy"),
+                                 ("第三十二条", "owned_home_when_tenancy_began")]),
+])
+def test_check_acquisition(acquired: date, today: date, violations: list[tuple[str, str]]) -> None:
+    decision = check_acquisition(acquired, TENANCY, today)
+    assert [(f.article, f.code) for f in decision.violations] == violations
+    assert decision.ok is (not violations)
+    assert all(f.field == "acquired_on" for f in decision.findings)
+
+
+@pytest.mark.parametrize(("new_end", "ok"), [
+    (D(2027, 1, 14), True),     # 12 months past the end of the transition (2026-01-14)
+    (D(2027, 1, 15), False),    # one day more
+    (D(9999, 12, 31), False),
+])
+def test_an_extension_reaches_at_most_the_transition_months_further(new_end: date, ok: bool) -> None:
+    decision = check_extension(transition(D(2025, 1, 15), ON), new_end, D(2025, 6, 1))
+    assert decision.ok is ok
+    if not ok:
+        assert [(f.code, f.field) for f in decision.violations] == [("extension_too_long", "new_end")]
+        assert "2027-01-14" in decision.violations[0].message

@@ -2,7 +2,12 @@ from datetime import date
 
 import pytest
 
-from rules.art43_44_exit import check_exit_request, exit_allowed_from, exit_decision_clock
+from rules.art43_44_exit import (
+    check_exit_request,
+    check_operation_start,
+    exit_allowed_from,
+    exit_decision_clock,
+)
 from rules.calendar import builtin_calendar
 from rules.decision import Decision
 from rules.params import ParameterNotInForce, value_at
@@ -163,3 +168,45 @@ def test_exit_decision_clock_decided(decided_on: date, on_time: bool) -> None:
 def test_exit_decision_clock_before_the_regulation() -> None:
     with pytest.raises(ParameterNotInForce):
         exit_decision_clock(CAL, D(2022, 5, 5), D(2022, 5, 10))
+
+
+# --- the day operation starts: between the certificate and today (第四十三条) --------------------
+
+CERTIFIED = D(2025, 6, 3)
+
+
+@pytest.mark.parametrize(("started", "certified", "today", "ok", "code"), [
+    (CERTIFIED, CERTIFIED, CERTIFIED, True, "operation_start_valid"),   # the day of the certificate
+    (D(2025, 6, 2), CERTIFIED, CERTIFIED, False, "operation_start_before_certificate"),
+    (D(1, 1, 1), CERTIFIED, CERTIFIED, False, "operation_start_before_certificate"),  # the probe's date
+    (D(2016, 1, 1), CERTIFIED, CERTIFIED, False, "operation_start_before_certificate"),
+    (D(2025, 6, 4), CERTIFIED, CERTIFIED, False, "operation_start_in_future"),
+    (D(2025, 6, 4), CERTIFIED, D(2025, 6, 4), True, "operation_start_valid"),
+    (D(2022, 5, 6), None, CERTIFIED, True, "operation_start_valid"),  # no certificate: the regulation
+    (D(2022, 5, 5), None, CERTIFIED, False, "operation_start_before_certificate"),
+])
+def test_operation_start_lies_between_the_certificate_and_today(started: date, certified: date | None,
+                                                                today: date, ok: bool, code: str) -> None:
+    decision = check_operation_start(started, certified, today)
+    (finding,) = decision.findings
+    assert (decision.ok, finding.article, finding.code, finding.field) == (ok, "第四十三条", code,
+                                                                           "started_on")
+
+
+def test_a_start_the_rule_accepts_never_lets_a_project_exit_before_8_years_after_its_certificate() -> None:
+    """The probe: started 0001-01-01 gave exit_allowed_from 0009-01-01 for a project certified
+    today. Every start the rule accepts gives a first exit day 8 years after the certificate."""
+    assert not check_operation_start(D(1, 1, 1), CERTIFIED, CERTIFIED).ok
+    assert check_operation_start(CERTIFIED, CERTIFIED, CERTIFIED).ok
+    assert exit_allowed_from(CERTIFIED, CERTIFIED) == D(2033, 6, 3)
+
+
+@pytest.mark.parametrize(("notice_from", "ok"), [
+    (STARTED, True),                      # from the day operation started
+    (D(2018, 2, 28), False),              # before it: not a notice of the operating project
+])
+def test_the_exit_notice_starts_no_earlier_than_the_operation(notice_from: date, ok: bool) -> None:
+    decision = request(notice_from=notice_from)
+    notice = decision.findings[2]
+    assert notice.article == "第四十四条" and decision.ok is ok
+    assert notice.code == ("exit_notice_finished" if ok else "exit_notice_before_operation")

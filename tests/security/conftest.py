@@ -65,11 +65,12 @@ def make_role_users(session: Session, prefix: str = "sec") -> dict[str, User]:
 
 
 def api_routes(prefix: str = "/api/v1") -> list[tuple[str, str, APIRoute]]:
-    """(method, full path, route) of every API route, through FastAPI's included routers."""
+    """(method, full path, route) of every API route, through FastAPI's included routers; the
+    path as the OpenAPI document writes it (``/calendar/{year}``, without its convertor)."""
     found = []
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if isinstance(route, APIRoute) and (context.path or "").startswith(prefix):
-            found += [(method, context.path, route) for method in sorted(context.methods or ())
+            found += [(method, context.path_format, route) for method in sorted(context.methods or ())
                       if method != "HEAD"]
     return found

@@ -4,17 +4,23 @@ The counters live in the ``login_failure`` table, so every process behind the lo
 balancer sees the same attempts. Limits are lowered for the tests through the settings.
 """
 
+import asyncio
 import logging
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from app.accounts import security
 from app.accounts.models import LoginFailure
 from app.core.config import get_settings
 from app.main import app
 from tests.conftest import PASSWORD
+from tests.security.conftest import app_database, fresh_sqlite
+from tests.security.test_login_timing import CountingHasher
 
 TOKEN_URL = "/api/v1/auth/token"
 ACCOUNT_LIMIT, ADDRESS_LIMIT, WINDOW = 3, 6, 15
@@ -140,3 +146,84 @@ def test_old_failures_do_not_count_and_are_pruned(client, make_user, session) ->
 def test_the_429_is_declared_in_openapi(client) -> None:
     responses = client.get("/api/v1/openapi.json").json()["paths"][TOKEN_URL]["post"]["responses"]
     assert "429" in responses
+
+
+# ---- the check and the count are atomic (issue 14, point 6) ---------------------------------
+#
+# The probe sent 30 wrong passwords in parallel and 22 were checked against a limit of 5: each
+# attempt counted the failures before any of the others had written theirs. The attempts of
+# one username (and of one address) now run one at a time from the check to the commit.
+
+def _account_in(url: str, username: str) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from app.accounts import service as accounts
+    from app.accounts.schemas import UserCreate
+    from app.audit.service import SYSTEM
+
+    engine = create_engine(url)
+    with Session(engine) as s, s.begin():
+        accounts.create_user(s, actor=SYSTEM, data=UserCreate(
+            username=username, password=PASSWORD, role="office"))  # type: ignore[arg-type]
+    engine.dispose()
+
+
+def _failures_in(url: str, column: str, value: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(text(f"SELECT count(*) FROM login_failure WHERE {column} = :v"),
+                             {"v": value}).scalar_one()
+    engine.dispose()
+    return found
+
+
+async def _crowd(usernames: list[str]) -> Counter[int]:
+    from app.core.db import database
+
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://baozu",
+                                     timeout=120) as client:
+            responses = await asyncio.gather(*(
+                client.post(TOKEN_URL, data={"username": u, "password": "wrong-password-x"})
+                for u in usernames))
+    finally:
+        await database().adispose()
+    assert all(r.status_code != 429 or int(r.headers["retry-after"]) > 0 for r in responses)
+    return Counter(r.status_code for r in responses)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def crowd_database(request, tmp_path) -> str:
+    """A throwaway database with real commits, on each engine."""
+    if request.param == "sqlite":
+        return fresh_sqlite(tmp_path)
+    return request.getfixturevalue("pg_database")
+
+
+def test_thirty_parallel_wrong_passwords_check_only_the_account_limit(crowd_database,
+                                                                      monkeypatch) -> None:
+    _account_in(crowd_database, "crowded-office")
+    hasher = CountingHasher(security.password_hasher())
+    monkeypatch.setattr(security, "password_hasher", lambda: hasher)
+    limit = get_settings().login_max_failures_per_account
+    with app_database(crowd_database):
+        statuses = asyncio.run(_crowd(["crowded-office"] * 30))
+    assert statuses == Counter({401: limit, 429: 30 - limit})
+    assert hasher.calls["verify"] == limit  # at most the limit was ever checked
+    assert _failures_in(crowd_database, "username", "crowded-office") == limit
+
+
+def test_thirty_parallel_attempts_from_one_address_check_only_its_limit(crowd_database,
+                                                                        monkeypatch) -> None:
+    hasher = CountingHasher(security.password_hasher())
+    monkeypatch.setattr(security, "password_hasher", lambda: hasher)
+    limit = get_settings().login_max_failures_per_address
+    with app_database(crowd_database):
+        statuses = asyncio.run(_crowd([f"sprayed-{i}" for i in range(30)]))
+    assert statuses == Counter({401: limit, 429: 30 - limit})
+    assert hasher.calls["verify"] == limit
+    assert _failures_in(crowd_database, "client_address", "127.0.0.1") == limit

@@ -92,9 +92,9 @@ def test_a_longer_transition_asked_and_decided(city, tenant, person, make_user, 
     url = f"/leases/{lease['id']}"
     mine = logged_in(person, me.username)
     assert f"{url}/transition-extension" not in mine.get(url)  # not in a transition yet
-    mine.post(f"{url}/home-acquired", {"acquired_on": "2025-06-02", "how": "purchase"})
+    mine.post(f"{url}/home-acquired", {"acquired_on": "2025-06-03", "how": "purchase"})
     page = mine.follow()
-    assert "过渡期至 2026-06-01" in page and f'action="{url}/transition-extension"' in page
+    assert "过渡期至 2026-06-02" in page and f'action="{url}/transition-extension"' in page
     # not later than the current end: refused beside the date, citing 第三十八条, the reason kept
     early = mine.post(f"{url}/transition-extension", {"until": "2026-05-01", "reason": "子女上学"},
                       expect=422)
@@ -130,6 +130,9 @@ def test_a_longer_transition_asked_and_decided(city, tenant, person, make_user, 
 
 def test_the_employer_places_and_moves_out_staff(city, tenant, person, make_org, make_user,
                                                  session) -> None:
+    """整体配租 (issue 14): the employer invites; the page answers the same for every number
+    and shows each invitation masked; the person accepts on their own page (after the
+    eligibility check), and only then does the employer see a (masked) name."""
     employer = make_org(name="景德镇某陶瓷企业")
     staff = make_user("employer", organization_id=employer.id)
     lease = city.cast.post("developer", LEASES, lease_body(city, None, employer_organization_id=employer.id),
@@ -140,22 +143,40 @@ def test_the_employer_places_and_moves_out_staff(city, tenant, person, make_org,
     assert f'action="{url}/occupants"' in page and "尚未安排职工入住" in page
     assert f'action="{url}/occupants"' not in logged_in(person, city.cast.developer.username).get(url)
     worker, outsider = tenant(name="赵工"), tenant(district="乐平市", work="乐平市", name="钱外")
-    # not eligible: 第三十二条; the number typed is never written back, only masked
-    refused = hr.post(f"{url}/occupants", {"id_number": outsider.id_number, "moved_in_on": ""}, expect=422)
-    assert "第三十二条" in summary(refused.text)
-    assert outsider.id_number not in refused.text and outsider.id_number[-4:] in refused.text
+    # a malformed number: refused beside the field, the number typed never written back
     unknown = hr.post(f"{url}/occupants", {"id_number": "360203199001011234"}, expect=422)
-    assert "尚未在平台注册" in field_error(unknown.text, "f-id_number")
+    assert "校验位" in field_error(unknown.text, "f-id_number")
     assert "360203199001011234" not in unknown.text
     # another employer: 404
     logged_in(person, make_user("employer").username).post(
         f"{url}/occupants", {"id_number": worker.id_number}, expect=404)
     assert count(session, LeaseOccupant) == 0
-    hr.post(f"{url}/occupants", {"id_number": worker.id_number})
-    placed = hr.follow()
-    assert "已安排职工赵工入住" in placed and worker.id_number not in placed
-    assert worker.id_number[-4:] in placed and "2025-06-03 入住" in placed
+    # an ineligible person and an eligible one: the same answer, no name, nothing placed
+    answers = []
+    for who in (outsider, worker):
+        hr.post(f"{url}/occupants", {"id_number": who.id_number, "moved_in_on": ""})
+        answers.append(text_of(hr.follow()))
+        assert who.id_number not in answers[-1] and who.id_number[-4:] in answers[-1]
+    assert "已向该身份证号码对应的承租人发出入住邀请" in answers[1]
+    assert "赵工" not in answers[1] and "钱外" not in answers[1] and "赵*" not in answers[1]
+    assert answers[1].count("待本人确认") == 2
+    # the worker accepts on their own page; the outsider's acceptance is refused (第三十二条)
+    me = logged_in(person, worker.username)
+    invitations = me.get("/tenant/placements")
+    assert "景德镇某陶瓷企业" in invitations and "确认入住" in invitations
+    mine = re.search(r"/tenant/placements/(\d+)/accept", invitations).group(1)  # type: ignore[union-attr]
+    me.post(f"/tenant/placements/{mine}/accept")
+    assert "已确认入住" in me.follow()
+    them = logged_in(person, outsider.username)
+    theirs = re.search(r"/tenant/placements/(\d+)/accept",  # type: ignore[union-attr]
+                       them.get("/tenant/placements")).group(1)
+    refused = them.post(f"/tenant/placements/{theirs}/accept", expect=422)
+    assert "第三十二条" in summary(refused.text)
+    placed = hr.get(url)
+    assert "赵*" in placed and "赵工" not in placed and worker.id_number not in placed
+    assert worker.id_number[-4:] in placed and "2025-07-01 入住" in placed  # not before the lease starts
     occupant = re.search(rf"{url}/occupants/(\d+)/move-out", placed).group(1)  # type: ignore[union-attr]
+    assert occupant == mine
     hr.post(f"{url}/occupants/999999/move-out", expect=404)
     hr.post(f"{url}/occupants/{occupant}/move-out")
     out = hr.follow()

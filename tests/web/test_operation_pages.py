@@ -145,13 +145,17 @@ def test_the_office_records_an_unapproved_exit(city, person, session) -> None:
     assert "记录未经批准退出（第四十四条）" in page
     assert "取消其全部相关优惠政策" in page and "补助资金须全额退回" in page
     # refused: no reason given; nothing written, the date typed is kept
-    bad = office.post(f"/projects/{pid}/unapproved-exit", {"found_on": "2025-06-02", "exit_reason": ""},
+    bad = office.post(f"/projects/{pid}/unapproved-exit", {"found_on": "2025-06-03", "exit_reason": ""},
                       expect=422)
     assert field_error(bad.text, "f-exit_reason")
-    assert input_value(bad.text, "found_on") == "2025-06-02"
+    assert input_value(bad.text, "found_on") == "2025-06-03"
+    # found before the certificate (2025-06-03): refused beside the date (issue 14)
+    early = office.post(f"/projects/{pid}/unapproved-exit", {"found_on": "2025-06-02",
+                                                            "exit_reason": "擅自改为酒店经营"}, expect=422)
+    assert "认定书" in field_error(early.text, "f-found_on")
     assert session.get(Project, pid).status == "certified"  # type: ignore[union-attr]
     assert count(session, ProjectBenefit, project_id=pid, end_reason="cancelled") == 0
-    office.post(f"/projects/{pid}/unapproved-exit", {"found_on": "2025-06-02",
+    office.post(f"/projects/{pid}/unapproved-exit", {"found_on": "2025-06-03",
                                                      "exit_reason": "擅自改为酒店经营"})
     page = office.follow()
     assert "已记录未经批准退出" in page and "未经批准退出（已取消优惠政策）" in page

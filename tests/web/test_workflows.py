@@ -195,7 +195,7 @@ def test_after_certification_units_rents_operation_exit(cast, person) -> None:
     fg.post(f"/rent-standards/{standard}/file", {"filing_no": "景发改备99号", "filed_on": ""})
     rents = person().get("/rents")
     assert "景发改备99号" in rents and "27.00" in rents
-    dev.post(f"/projects/{pid}/operation", {"started_on": "2025-06-02"})
+    dev.post(f"/projects/{pid}/operation", {"started_on": "2025-06-03"})
     refused = dev.post(f"/projects/{pid}/exit-requests", {"notice_from": "2025-05-01",
                                                           "notice_to": "2025-05-31", "objections": "0"},
                        expect=422)
@@ -254,14 +254,16 @@ def test_a_tenant_from_registration_to_the_lease(city, person, session) -> None:
     dev.post("/leases/new", terms | {"monthly_rent": "1039.50"})
     lease_page = dev.follow()
     lease_number = re.search(r"ZL\d{10}", lease_page).group(0)  # type: ignore[union-attr]
+    reference = re.search(r"ZL\d{10}-[0-9A-Z]{8}", lease_page).group(0)  # type: ignore[union-attr]
     mine = me.get("/leases")
     assert lease_number in mine and "履行中" in mine
     lease_id = re.search(r"/leases/(\d+)\"", mine).group(1)  # type: ignore[union-attr]
     detail = me.get(f"/leases/{lease_id}")
-    assert "<svg" in detail and f"/leases/{lease_number}/verify" in detail
-    check = person().get(f"/leases/{lease_number}/verify")
+    assert "<svg" in detail and f"/leases/{reference}/verify" in detail
+    check = person().get(f"/leases/{reference}/verify")
     assert "有效" in check and "王*景" in check and "王小景" not in check
-    me.post(f"/leases/{lease_id}/home-acquired", {"acquired_on": "2025-06-01", "how": "purchase"})
+    assert "王*景" not in person().get(f"/leases/{lease_number}/verify", expect=404)
+    me.post(f"/leases/{lease_id}/home-acquired", {"acquired_on": "2025-06-03", "how": "purchase"})
     assert "过渡期" in me.follow()
     fund = me.get("/tenant/housing-fund?contribution_months=24&continuous=true&spouse_owns_home=false")
     assert "第二十二条" in fund
