@@ -16,8 +16,10 @@ from app.accounts.enums import Role
 from app.accounts.models import Organization, User
 from app.accounts.schemas import OrganizationCreate, UserCreate
 from app.audit.service import SYSTEM
+from app.core.config import get_settings
 from app.demo.leases import seed_tenants
 from app.demo.projects import seed_projects
+from app.demo.upkeep import seed_upkeep
 
 DEMO_PASSWORD = "baozu-demo-2026"
 
@@ -58,7 +60,12 @@ def is_seeded(session: Session) -> bool:
 
 
 def seed_demo(session: Session) -> list[DemoLogin]:
-    """Load the demo city unless it is already there; return the demo logins either way."""
+    """Load the demo city unless it is already there; return the demo logins either way.
+
+    Never in production: the demo accounts (an administrator among them) share a published
+    password. ``baozu seed-demo`` goes further and loads it in development only."""
+    if get_settings().environment == "production":
+        raise RuntimeError("the demo city is never loaded in production (published passwords)")
     if not is_seeded(session):
         orgs = [accounts.create_organization(session, actor=SYSTEM,
                                              data=OrganizationCreate(name=n, uscc=c))
@@ -72,6 +79,7 @@ def seed_demo(session: Session) -> list[DemoLogin]:
                 department_id=department.id if department else None))
         seed_projects(session, lambda username: accounts.find_user(session, username))
         seed_tenants(session, lambda username: accounts.find_user(session, username))
+        seed_upkeep(session, lambda username: accounts.find_user(session, username))
     return demo_logins(session)
 
 

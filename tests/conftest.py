@@ -23,6 +23,8 @@ os.environ.update({
     "BAOZU_ENVIRONMENT": "test",
     "BAOZU_SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
     "BAOZU_DATA_KEY": "test-data-key-0123456789abcdef0123456789abcd",
+    "BAOZU_AUDIT_KEY": "test-audit-key-0123456789abcdef0123456789abc",
+    "BAOZU_REGISTRATIONS_PER_ADDRESS_PER_HOUR": "100000",  # fixtures register many; tests lower it
     "BAOZU_ARGON2_TIME_COST": "1",
     "BAOZU_ARGON2_MEMORY_COST": "1024",
     "BAOZU_CALENDAR_RECHECK_SECONDS": "0",  # tests roll back calendar years: always re-read
@@ -33,6 +35,7 @@ os.environ.pop("BAOZU_DATABASE_READ_URL", None)
 _TMP = Path(tempfile.mkdtemp(prefix="baozu-test-"))
 TEST_DATABASE_URL = os.environ.get("BAOZU_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
 os.environ["BAOZU_DATABASE_URL"] = TEST_DATABASE_URL
+os.environ["BAOZU_MEDIA_DIR"] = str(_TMP / "media")  # uploaded photos and plans (app.upkeep.media)
 
 import pytest  # noqa: E402
 from alembic import command  # noqa: E402

@@ -16,9 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 # The floors, lowest first: a module may import its own floor and those below, never above.
 FLOORS = ("core", "audit", "accounts", "calendar", "parameters", "approval", "operation", "tenants",
-          "leases", "oversight", "web")
+          "leases", "upkeep", "oversight", "web")
 TOP = {"main", "cli", "seed", "models", "demo"}  # composition: may import every floor
-DOMAINS = ("accounts", "calendar", "parameters", "approval", "operation", "tenants", "leases")
+DOMAINS = ("accounts", "calendar", "parameters", "approval", "operation", "tenants", "leases",
+           "upkeep")
 DOMAIN_FILES = ("models.py", "schemas.py", "enums.py", "repository.py", "service.py", "views.py",
                 "api.py")
 
@@ -63,7 +64,7 @@ def test_imports_run_downward_only() -> None:
     assert upward == []
 
 
-WORKFLOW_DOMAINS = ("approval", "operation", "tenants", "leases")
+WORKFLOW_DOMAINS = ("approval", "operation", "tenants", "leases", "upkeep")
 
 
 def test_every_domain_has_the_same_files() -> None:

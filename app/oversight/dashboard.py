@@ -1,5 +1,5 @@
 """The programme at a glance (issue 6): projects, review timeliness, units, occupancy,
-rents against their caps, and everything overdue."""
+rents against their caps, everything overdue, and upkeep and safety (issue 17)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.core import clock
 from app.operation.repository import late_listings
 from app.operation.views import overdue_exits
 from app.oversight import repository
+from app.upkeep import supervision
 
 # Rent as a share of its cap (area × filed standard): upper bounds of the buckets.
 RENT_BUCKETS = (("≤70%", 0.70), ("70–80%", 0.80), ("80–90%", 0.90), ("90–95%", 0.95),
@@ -41,4 +42,5 @@ def stats(session: Session, viewer: Any) -> dict[str, Any]:
         "overdue": {"reviews": review_stats["open_overdue"], "listings": listings,
                     "exit_decisions": overdue_exits(session),
                     "reappraisals": reappraisals},
+        "upkeep": supervision.city(session, viewer),
     }

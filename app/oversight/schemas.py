@@ -1,4 +1,4 @@
-"""Response shapes of the audit API."""
+"""Shapes of the audit API: the lease search's filters (query string and JSON body), responses."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from app.core.schemas import JsonIn, Line, Paragraph
+
+Sort = Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"]
+LeaseStatusFilter = Literal["active", "in_transition", "renewed", "ended", "terminated"]
 
 
 class AuditEventRead(BaseModel):
@@ -39,13 +44,17 @@ class VerificationRead(BaseModel):
 
 
 class LeaseFilterIn(BaseModel):
-    """Filters of the auditors' lease search (the 身份证 number only ever in a request body)."""
+    """Filters of the auditors' lease search in a query string (the 身份证 number only ever in a
+    request body): values arrive as text and are read as numbers, dates and booleans; a
+    parameter the search does not know is refused (422), never ignored. :class:`LeaseFilterBody`
+    holds the same filters for a JSON body."""
+
+    model_config = ConfigDict(extra="forbid")
 
     project_id: int | None = None
     organization_id: int | None = Field(default=None, description="运营单位或整体承租的用人单位")
     district: str | None = Field(default=None, max_length=20)
-    status: list[Literal["active", "in_transition", "renewed", "ended", "terminated"]] = Field(
-        default_factory=list)
+    status: list[LeaseStatusFilter] = Field(default_factory=list)
     start_from: date | None = None
     start_to: date | None = None
     end_from: date | None = None
@@ -57,21 +66,53 @@ class LeaseFilterIn(BaseModel):
     with_violations: bool | None = Field(default=None, description="有违规记录")
 
 
-class LeaseSearchIn(LeaseFilterIn):
-    tenant_id_number: str | None = Field(default=None, max_length=32,
-                                         description="承租人身份证号码（只在请求体中传递）")
-    sort: Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"] = "start_on"
+class LeaseQueryIn(LeaseFilterIn):
+    """The query string of the CSV and XLSX exports: the filters and the order."""
+
+    sort: Sort = "start_on"
+
+
+class LeaseSearchQueryIn(LeaseQueryIn):
+    """The query string of the search: the filters, the order and the page."""
+
     cursor: str | None = Field(default=None, max_length=400)
     limit: int = Field(default=50, ge=1, le=500)
 
 
-class LeaseExportIn(LeaseFilterIn):
-    tenant_id_number: str | None = Field(default=None, max_length=32)
-    sort: Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"] = "start_on"
+class LeaseFilterBody(JsonIn):
+    """The filters of :class:`LeaseFilterIn` in a JSON body: booleans and integers as JSON
+    writes them (``true``, ``3``), text without control characters."""
+
+    project_id: StrictInt | None = None
+    organization_id: StrictInt | None = Field(default=None, description="运营单位或整体承租的用人单位")
+    district: Line | None = Field(default=None, max_length=20)
+    status: list[LeaseStatusFilter] = Field(default_factory=list)
+    start_from: date | None = None
+    start_to: date | None = None
+    end_from: date | None = None
+    end_to: date | None = None
+    above_filed: StrictBool | None = Field(default=None, description="月租金超过备案标准")
+    above_appraisal: StrictBool | None = Field(default=None, description="月租金超过评估租金的90%")
+    appraisal_lapsed: StrictBool | None = Field(default=None, description="项目评估已逾两年")
+    in_transition: StrictBool | None = Field(default=None, description="过渡期（第三十八条）")
+    with_violations: StrictBool | None = Field(default=None, description="有违规记录")
+
+
+class LeaseSearchIn(LeaseFilterBody):
+    tenant_id_number: Line | None = Field(default=None, max_length=32,
+                                          description="承租人身份证号码（只在请求体中传递）")
+    sort: Sort = "start_on"
+    cursor: Line | None = Field(default=None, max_length=400)
+    limit: StrictInt = Field(default=50, ge=1, le=500)
+
+
+class LeaseExportIn(LeaseFilterBody):
+    tenant_id_number: Line | None = Field(default=None, max_length=32)
+    sort: Sort = "start_on"
     format: Literal["csv", "xlsx"] = "csv"
-    include_full_id_numbers: bool = Field(
+    include_full_id_numbers: StrictBool = Field(
         default=False, description="导出完整身份证号码（须有正当理由，记入审计日志）")
-    reason: str | None = Field(default=None, max_length=500, description="导出完整身份证号码的理由")
+    reason: Paragraph | None = Field(default=None, max_length=500, description="导出完整身份证号码的理由")
 
 
 class AuditLeaseRead(BaseModel):
@@ -113,3 +154,6 @@ class DashboardRead(BaseModel):
     units: dict[str, Any]
     rent_to_cap: list[dict[str, Any]]
     overdue: dict[str, int]
+    upkeep: dict[str, Any] = Field(description=(
+        "运营维护与安全（第三十九、四十条）：未完成与超期报修、完成时间中位数（近一年，小时）、返修率、"
+        "有异议的赔偿、消防检查超期、逾期未整改、预案过期，及问题最多的项目"))

@@ -12,7 +12,7 @@ from typing import Any
 NavEntry = tuple[str, str, str]
 
 PUBLIC: list[NavEntry] = [
-    ("verify", "证书与合同核验", "输入认定书编号、电子合同编号或房源核验码核验真伪"),
+    ("verify", "证书与合同核验", "输入认定书编号、电子合同核验编号或房源核验码核验真伪"),
     ("public_rents", "租金公示", "已备案执行的保障性租赁住房租金标准"),
     ("public_parameters", "规则与参数", "平台执行的每项数值：现行值、施行日期、依据条款或市保租办决定"),
 ]
@@ -22,6 +22,8 @@ BY_ROLE: dict[str, list[NavEntry]] = {
         ("project_list", "我的项目", "申报的项目、状态、审查计时与历史"),
         ("project_new", "申报项目", "填写附件2申请书（含附件3各项与户型）"),
         ("lease_list", "租赁合同", "本单位项目的租赁合同；为审核通过的申请签约"),
+        ("repair_list", "报修处理", "承租人报修：按期限受理、派工、完成（第三十九条）"),
+        ("upkeep_overview", "运营维护与安全", "各项目的消防安全检查、住建检查整改、应急预案、报修时效"),
     ],
     "office": [
         ("office_queue", "审查队列", "按期限排序的待办申请，标出超期与临近期限"),
@@ -29,6 +31,7 @@ BY_ROLE: dict[str, list[NavEntry]] = {
         ("office_lotteries", "公开摇号", "审核通过人数多于房源时公开摇号"),
         ("project_list", "全部项目", "已提交的全部项目"),
         ("lease_list", "租赁合同", "全市租赁合同"),
+        ("upkeep_overview", "运营维护监督", "全市报修时效、返修率、消防检查、整改与应急预案"),
         ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),
         ("admin_parameters", "政策参数", "预览调整政策参数对在办事项的影响"),
     ],
@@ -38,6 +41,7 @@ BY_ROLE: dict[str, list[NavEntry]] = {
     ],
     "leader": [
         ("leader_approvals", "待我审批", "评审会已通过、待市领导小组审批的项目"),
+        ("upkeep_overview", "运营维护监督", "全市报修时效、返修率、消防检查、整改与应急预案"),
         ("project_list", "全部项目", "已提交的全部项目"),
         ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),
     ],
@@ -45,7 +49,9 @@ BY_ROLE: dict[str, list[NavEntry]] = {
         ("tenant_home", "我的信息", "个人信息、附件4承诺、消息"),
         ("tenant_apply", "申请租房", "选择项目提交保障性租赁住房申请"),
         ("tenant_applications", "我的申请", "申请进度、审核结果与理由"),
+        ("tenant_placements", "入住邀请", "用人单位整体配租的入住邀请：确认或谢绝"),
         ("lease_list", "我的租约", "电子租赁合同；取得住房后在此报告"),
+        ("repair_list", "报修", "房屋有问题在此报修，跟进处理进度并确认"),
         ("tenant_fund", "公积金提取", "第二十二条：能否提取住房公积金支付房租"),
     ],
     "employer": [
@@ -55,6 +61,7 @@ BY_ROLE: dict[str, list[NavEntry]] = {
         ("auditor_trail", "审计日志", "全部操作记录与哈希链校验"),
         ("auditor_leases", "合同检索与导出", "按条件检索租赁合同并导出 CSV/XLSX"),
         ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),
+        ("upkeep_overview", "运营维护监督", "全市报修时效、返修率、消防检查、整改与应急预案"),
         ("project_list", "全部项目", "全部项目（只读）"),
     ],
     "admin": [
@@ -66,12 +73,16 @@ BY_ROLE: dict[str, list[NavEntry]] = {
         ("auditor_trail", "审计日志", "全部操作记录与哈希链校验"),
         ("auditor_leases", "合同检索与导出", "按条件检索租赁合同并导出 CSV/XLSX"),
         ("auditor_dashboard", "统计看板", "审查时效、房源与合同统计"),
+        ("upkeep_overview", "运营维护监督", "全市报修时效、返修率、消防检查、整改与应急预案"),
         ("project_list", "全部项目", "全部项目（只读）"),
     ],
 }
 
 DEPARTMENT_EXTRA: dict[str, list[NavEntry]] = {
-    "zhujian": [("department_listings", "房源核验与租金评估", "待核验的房源、市场租金评估")],
+    "zhujian": [("department_listings", "房源核验与租金评估", "待核验的房源、市场租金评估"),
+                ("upkeep_overview", "运营维护与安全监督",
+                 "全市报修时效、返修率、消防检查、住建检查整改、应急预案"),
+                ("repair_list", "报修监督", "全市未完成的报修，按期限排序，标出超期")],
     "fagai": [("department_filings", "租金备案", "运营单位拟订、待备案的租金标准")],
 }
 

@@ -19,11 +19,12 @@ from app.web import (
     public,
     session,
     tenant,
+    upkeep,
 )
 
 router = APIRouter(include_in_schema=False)
 # Order matters only where paths overlap: /leases/new before /leases/{id}, which the
 # ``:int`` converters already keep apart.
 for module in (public, session, pages, projects, developer, office, department, leader, tenant,
-               leases, operation, auditor, admin, parameters):
+               leases, operation, auditor, admin, parameters, upkeep):
     router.include_router(module.router)

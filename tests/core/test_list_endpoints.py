@@ -36,6 +36,7 @@ from app.tenants.applications import notify
 from tests.approval.conftest import Cast, application, cast  # noqa: F401
 from tests.conftest import IN_REQUEST
 from tests.leases.conftest import City, apply, approve, lease_body, operate, tenant  # noqa: F401
+from tests.upkeep.conftest import jpeg, pdf
 
 API = "/api/v1"
 LINK = re.compile(r'^<([^>]+)>; rel="next"$')
@@ -255,7 +256,106 @@ def occupants(w: World, n: int) -> None:
     for _ in range(n):
         response = w.client.post(f"{API}/leases/{w.ids['lease']}/occupants",
                                  headers=w.headers["employer"], json={"id_number": w.tenant().id_number})
+        assert response.status_code == 202, response.text
+
+
+def invited_tenant(w: World) -> None:
+    """An employer's whole-unit lease and a tenant it invites (issue 14: invitations)."""
+    employer_lease(w)
+    person = w.tenant()
+    w.ids["tenant"], w.headers["tenant"] = person.user_id, person.headers
+    w.ids["tenant_number"] = person.id_number
+
+
+def placements(w: World, n: int) -> None:
+    """Invitations to the tenant: each sent, then withdrawn, so the next can be sent."""
+    url = f"{API}/leases/{w.ids['lease']}/occupants"
+    for _ in range(n):
+        sent = w.client.post(url, headers=w.headers["employer"], json={"id_number": w.ids["tenant_number"]})
+        assert sent.status_code == 202, sent.text
+        waiting = next(o for o in w.client.get(url, headers=w.headers["employer"]).json()
+                       if o["status"] == "invited")
+        withdrawn = w.client.post(f"{url}/{waiting['id']}/withdraw", headers=w.headers["employer"])
+        assert withdrawn.status_code == 200, withdrawn.text
+
+
+# ---- upkeep (issue 17) ------------------------------------------------------------------------
+
+def multipart(fields: dict[str, Any], files: list[Any] | None = None) -> list[Any]:
+    return [(k, (None, str(v))) for k, v in fields.items()] + list(files or [])
+
+
+def tenant_at_home(w: World) -> None:
+    """A tenant with a lease in the operating city: they may report repairs on its unit."""
+    person, application_id = w.approved_applicant()
+    lease = w.cast.post("developer", f"{API}/leases", lease_body(w.operating_city(), application_id),
+                        expect=201)
+    w.ids["unit"], w.headers["tenant"] = lease["unit_id"], person.headers
+
+
+def repairs(w: World, n: int) -> None:
+    for _ in range(n):
+        response = w.client.post(f"{API}/repairs", headers=w.headers["tenant"], files=multipart({
+            "unit_id": w.ids["unit"], "category": "other", "urgency": "normal",
+            "description": f"报修{next(_n)}"}, [("photos", ("p.jpg", jpeg(), "image/jpeg"))]))
         assert response.status_code == 201, response.text
+        w.ids["repair"] = response.json()["id"]
+
+
+def one_repair(w: World) -> None:
+    tenant_at_home(w)
+    repairs(w, 1)
+
+
+def repair_comments(w: World, n: int) -> None:
+    for _ in range(n):
+        w.cast.post("developer", f"{API}/repairs/{w.ids['repair']}/comments", {"comment": f"留言{next(_n)}"})
+
+
+def safety_checks(w: World, n: int) -> None:
+    for _ in range(n):
+        response = w.client.post(f"{API}/projects/{w.ids['project']}/safety-checks",
+                                 headers=w.cast.as_("developer"), files=multipart({
+                                     "checked_on": "2025-06-03", "fire_facilities": "ok", "equipment": "ok",
+                                     "evacuation_routes": "ok", "safety_exits": "ok", "fire_lanes": "ok"},
+                                     [("photos", ("c.jpg", jpeg(), "image/jpeg"))]))
+        assert response.status_code == 201, response.text
+
+
+def inspections(w: World, n: int) -> None:
+    for _ in range(n):
+        response = w.client.post(f"{API}/projects/{w.ids['project']}/inspections",
+                                 headers=w.cast.as_("zhujian"), files=multipart({
+                                     "inspected_on": "2025-06-03", "result": "rectify", "findings": "整改",
+                                     "rectify_by": "2025-06-30"},
+                                     [("photos", ("i.jpg", jpeg(), "image/jpeg"))]))
+        assert response.status_code == 201, response.text
+
+
+def plans(w: World, n: int) -> None:
+    for _ in range(n):
+        response = w.client.post(f"{API}/projects/{w.ids['project']}/emergency-plans",
+                                 headers=w.cast.as_("developer"), files=multipart(
+                                     {"kind": "fire", "title": f"预案{next(_n)}", "review_on": "2025-12-31"},
+                                     [("file", ("plan.pdf", pdf(), "application/pdf"))]))
+        assert response.status_code == 201, response.text
+
+
+def quality_records(w: World, n: int) -> None:
+    for _ in range(n):
+        w.cast.post("zhujian", f"{API}/projects/{w.ids['project']}/quality-supervisions", {
+            "structure_safe": True, "fire_safe": True, "result": "passed"}, expect=201)
+
+
+def certified_projects(w: World, n: int) -> None:
+    for _ in range(n):  # each in operation: supervised, whether it has repairs or not
+        w.certified()
+
+
+def operators(w: World, n: int) -> None:
+    for _ in range(n):  # each project handed to an operator of its own (第四十五条)
+        w.cast.post("office", f"{API}/projects/{w.certified()}/transfers", {
+            "to_organization_id": w.make_org().id, "reason": "merger", "document_no": f"合并{next(_n)}号"})
 
 
 def draft(w: World) -> None:
@@ -340,6 +440,19 @@ CASES = [
     Case("priority-groups", None, "/projects/{project}/priority-groups", priority_groups, city),
     Case("leases", "developer", "/leases", leases),
     Case("occupants", "employer", "/leases/{lease}/occupants", occupants, employer_lease),
+    Case("repairs", "tenant", "/repairs", repairs, tenant_at_home),
+    Case("repair-queue", "developer", "/repair-queue", repairs, tenant_at_home),
+    Case("repair-history", "tenant", "/repairs/{repair}/history", repair_comments, one_repair),
+    Case("safety-checks", "developer", "/projects/{project}/safety-checks", safety_checks, city),
+    Case("inspections", "developer", "/projects/{project}/inspections", inspections, city),
+    Case("emergency-plans", "zhujian", "/projects/{project}/emergency-plans", plans, city),
+    Case("quality-supervisions", "office", "/projects/{project}/quality-supervisions", quality_records,
+         city),
+    Case("supervision-projects", "zhujian", "/upkeep/supervision/projects", certified_projects,
+         key=by_project),
+    Case("supervision-operators", "office", "/upkeep/supervision/operators", operators,
+         key=lambda item: item["organization_id"]),
+    Case("placements", "tenant", "/tenants/me/placements", placements, invited_tenant),
 ]
 
 

@@ -79,4 +79,8 @@ def test_the_regulations_own_numbers_do_not_change_this_way() -> None:
         p.set_city_changes({"rent_cap_ratio": [p.DatedValue(date(2026, 1, 1), Decimal("0.85"), "x")]})
     assert {n for n, v in p.parameters().items() if v.policy} == {
         "review_due_soon_working_days", "renewal_window_days", "lease_term_months_max",
-        "prepaid_rent_months_max"}
+        "prepaid_rent_months_max",
+        # upkeep (issue 17): repair deadlines, the fire-safety check interval, plan reviews
+        "repair_urgent_accept_hours", "repair_urgent_complete_days", "repair_normal_accept_working_days",
+        "repair_normal_complete_working_days", "repair_confirm_days", "fire_check_interval_months",
+        "emergency_plan_review_months_max"}

@@ -37,6 +37,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -50,9 +51,11 @@ from app.accounts.schemas import OrganizationCreate, UserCreate
 from app.accounts.security import create_access_token
 from app.audit.service import SYSTEM
 from app.models import metadata
+from app.operation.models import ExitRequest
 from tests.approval.conftest import REVIEW_DAY, application
 from tests.conftest import PASSWORD, app_in_one_transaction, fake_id_number, fake_uscc
 from tests.security.conftest import api_routes
+from tests.upkeep.conftest import jpeg, pdf, png
 
 ANON = "anonymous"
 ROLES = ("admin", "office", "leader", "auditor", "developer", "department", "tenant", "employer")
@@ -105,6 +108,17 @@ COMMITMENT = {"clauses": [1, 2, 3, 4], "declaration": DECLARATION}
 def csv_upload(header: str, row: str) -> dict[str, tuple[str, bytes, str]]:
     return {"file": ("records.csv", f"{header}\n{row}\n".encode(), "text/csv")}
 P = "/api/v1/projects/{project_id}"
+# upkeep (issue 17): who reads a repair (its reporter, the project's operator, 住建 — the
+# "department" principal — the office, auditors, the administrator), and a project's upkeep
+UPKEEP_READERS = frozenset({"developer", "department", "office", "auditor", "admin"})
+REPAIR_READERS = UPKEEP_READERS | {"tenant"}
+
+
+def multipart(fields: dict[str, Any], files: list[Any] | None = None) -> list[Any]:
+    """A multipart body: form fields (no file name) and files."""
+    return [(k, (None, str(v))) for k, v in fields.items()] + list(files or [])
+
+
 
 TABLE: dict[tuple[str, str], Rule] = {
     # ---- accounts ----
@@ -213,7 +227,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", P + "/subsidies"): r(READERS, kind="project"),
     ("GET", P + "/benefits"): r(READERS, kind="project"),
     ("POST", P + "/operation"): r("developer", kind="project", body=lambda w: {
-        "started_on": "2025-06-01"}, why="409: operation already started (2016)"),
+        "started_on": "2025-06-03"}, why="409: operation already started (on its certificate's day)"),
     ("GET", P + "/operation"): r(READERS, kind="project"),
     ("POST", P + "/transfers"): r("office", kind="project", body=lambda w: {
         "to_organization_id": w.organizations["B"], "reason": "merger", "document_no": "合并协议1号"}),
@@ -233,6 +247,10 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/tenants/me/profile"): r("tenant", body=lambda w: PROFILE),
     ("POST", "/api/v1/tenants/me/commitment"): r("tenant", body=lambda w: COMMITMENT),
     ("GET", "/api/v1/tenants/me/notices"): r("tenant"),
+    ("GET", "/api/v1/tenants/me/placements"): r("tenant"),
+    ("POST", "/api/v1/tenants/me/placements/{placement_id}/accept"): r(
+        "tenant", kind="placement", why="409: the tenant already holds a lease (one per person)"),
+    ("POST", "/api/v1/tenants/me/placements/{placement_id}/decline"): r("tenant", kind="placement"),
     ("GET", "/api/v1/tenants/me/housing-fund-eligibility"): r("tenant"),
     ("GET", "/api/v1/tenants/{tenant_id}/credit"): r("tenant", "office", "auditor", "admin",
                                                      kind="tenant"),
@@ -278,7 +296,7 @@ TABLE: dict[tuple[str, str], Rule] = {
         "months": 12}, why="409/422: renewal opens only near the end of the term"),
     ("POST", "/api/v1/leases/{lease_id}/home-acquired"): r("tenant", "office", kind="lease",
                                                            body=lambda w: {
-        "acquired_on": "2025-06-01", "how": "purchase"}),
+        "acquired_on": "2025-06-03", "how": "purchase"}),
     ("POST", "/api/v1/leases/{lease_id}/transition-extension"): r(
         "tenant", kind="lease", body=lambda w: {"until": "2026-12-31", "reason": "子女就学"},
         why="409: the lease is not in a transition period"),
@@ -286,7 +304,9 @@ TABLE: dict[tuple[str, str], Rule] = {
         "developer", kind="lease", body=lambda w: {"approve": True},
         why="409: no extension was requested"),
     ("POST", "/api/v1/leases/{lease_id}/occupants"): r("employer", kind="lease", body=lambda w: {
-        "id_number": w.objects["tenant5_id_number"]}),
+        "id_number": w.objects["tenant5_id_number"]}, ok={202}),  # an invitation: 202, always
+    ("POST", "/api/v1/leases/{lease_id}/occupants/{occupant_id}/withdraw"): r(
+        "employer", kind="invitation"),
     ("POST", "/api/v1/leases/{lease_id}/occupants/{occupant_id}/move-out"): r(
         "employer", kind="occupant"),
     ("GET", "/api/v1/leases/{lease_id}/occupants"): r(LEASE_READERS, kind="lease"),
@@ -301,6 +321,61 @@ TABLE: dict[tuple[str, str], Rule] = {
                                                        body=lambda w: {
         "violation_id": w.objects["violation"]},
         why="409: the rectification deadline has not passed"),
+    # ---- upkeep (issue 17): repairs, photos, charges, safety records, supervision ----
+    ("POST", "/api/v1/repairs"): r("tenant", files=lambda w: multipart({
+        "unit_id": w.objects["repair_unit"], "category": "other", "urgency": "normal",
+        "description": "矩阵新报修"}, [("photos", ("m.jpg", jpeg(), "image/jpeg"))])),
+    ("GET", "/api/v1/repairs"): r(USERS),
+    ("GET", "/api/v1/repair-queue"): r(UPKEEP_READERS),
+    ("GET", "/api/v1/repairs/{repair_id}"): r(REPAIR_READERS, kind="repair"),
+    ("GET", "/api/v1/repairs/{repair_id}/history"): r(REPAIR_READERS, kind="repair"),
+    ("POST", "/api/v1/repairs/{repair_id}/photos"): r("tenant", kind="repair", files=lambda w: [
+        ("photos", ("more.png", png(), "image/png"))]),
+    ("POST", "/api/v1/repairs/{repair_id}/accept"): r("developer", kind="repair", body=lambda w: {},
+                                                      why="409: accepted already (in progress)"),
+    ("POST", "/api/v1/repairs/{repair_id}/assign"): r("developer", kind="repair",
+                                                      body=lambda w: {"worker": "矩阵师傅"}),
+    ("POST", "/api/v1/repairs/{repair_id}/comments"): r("tenant", "developer", kind="repair",
+                                                        body=lambda w: {"comment": "矩阵留言"}),
+    ("POST", "/api/v1/repairs/{repair_id}/complete"): r("developer", kind="repair",
+                                                        body=lambda w: {"note": "已修好"}),
+    ("POST", "/api/v1/repairs/{repair_id}/confirm"): r("tenant", kind="repair", body=lambda w: {},
+                                                       why="409: not completed yet"),
+    ("POST", "/api/v1/repairs/{repair_id}/reopen"): r("tenant", kind="repair",
+                                                      body=lambda w: {"reason": "没修好"},
+                                                      why="409: not completed yet"),
+    ("POST", "/api/v1/repairs/{repair_id}/close"): r("developer", kind="repair",
+                                                     why="409: not completed yet"),
+    ("POST", "/api/v1/repairs/{repair_id}/withdraw"): r("tenant", kind="repair", body=lambda w: {}),
+    ("POST", "/api/v1/repairs/{repair_id}/charges"): r("developer", kind="repair", body=lambda w: {
+        "amount_yuan": "50.00", "tenant_caused": True, "reason": "玻璃被打碎"},
+        why="409: a charge is waiting for the tenant's answer"),
+    ("POST", "/api/v1/repair-charges/{charge_id}/accept"): r("tenant", kind="charge", body=lambda w: {}),
+    ("POST", "/api/v1/repair-charges/{charge_id}/dispute"): r("tenant", kind="charge",
+                                                              body=lambda w: {"reason": "不是我损坏的"}),
+    ("POST", "/api/v1/repair-charges/{charge_id}/withdraw"): r("developer", kind="charge",
+                                                               body=lambda w: {}),
+    ("GET", "/api/v1/photos/{photo_id}"): r(REPAIR_READERS, kind="photo"),
+    ("GET", P + "/upkeep"): r(UPKEEP_READERS, kind="project", state="op"),
+    ("POST", P + "/safety-checks"): r("developer", kind="project", state="op", files=lambda w: multipart({
+        "checked_on": "2025-06-03", "fire_facilities": "ok", "equipment": "ok", "evacuation_routes": "ok",
+        "safety_exits": "ok", "fire_lanes": "ok"})),
+    ("GET", P + "/safety-checks"): r(UPKEEP_READERS, kind="project", state="op"),
+    ("POST", P + "/inspections"): r("department", kind="project", state="op", files=lambda w: multipart({
+        "inspected_on": "2025-06-03", "result": "passed", "findings": "矩阵检查合格"})),
+    ("GET", P + "/inspections"): r(UPKEEP_READERS, kind="project", state="op"),
+    ("POST", "/api/v1/inspections/{inspection_id}/rectification"): r(
+        "developer", kind="inspection", files=lambda w: multipart({"note": "已整改"})),
+    ("POST", P + "/emergency-plans"): r("developer", kind="project", state="op", files=lambda w: multipart(
+        {"kind": "flood", "title": "防汛应急预案", "review_on": "2025-12-31"},
+        [("file", ("plan.pdf", pdf(), "application/pdf"))])),
+    ("GET", P + "/emergency-plans"): r(UPKEEP_READERS, kind="project", state="op"),
+    ("GET", "/api/v1/emergency-plans/{plan_id}/file"): r(UPKEEP_READERS, kind="plan"),
+    ("POST", P + "/quality-supervisions"): r("department", kind="project", state="op", body=lambda w: {
+        "structure_safe": True, "fire_safe": True, "result": "passed"}),
+    ("GET", P + "/quality-supervisions"): r(UPKEEP_READERS, kind="project", state="op"),
+    ("GET", "/api/v1/upkeep/supervision/projects"): r(UPKEEP_READERS, "leader"),
+    ("GET", "/api/v1/upkeep/supervision/operators"): r(UPKEEP_READERS, "leader"),
 }
 
 QUERY = {"/api/v1/calendar/add-working-days": "?start=2025-06-03&days=10",
@@ -312,7 +387,10 @@ MISSING = {"project": "999999", "organization": "999999", "user": "999999", "sta
            "subsidy": "999999", "exit": "999999", "certificate": "景保租认〔2099〕9999号",
            "code": "NOSUCHCODE", "lease": "999999", "lease_number": "NOSUCHLEASE",
            "application": "999999", "violation": "999999", "lottery": "999999", "tenant": "999999",
-           "occupant": "999999/occupants/999999"}
+           "occupant": "999999/occupants/999999", "invitation": "999999/occupants/999999",
+           "placement": "999999"}
+MISSING |= {"repair": "999999", "charge": "999999", "photo": "999999", "inspection": "999999",
+            "plan": "999999"}
 
 
 @dataclass
@@ -343,8 +421,8 @@ class World:
             return str(self.users["tenant"])
         if kind == "lease":
             return str(self.objects["lease_E" if who == "employer" else "lease_A"])
-        if kind == "occupant":
-            return f"{self.objects['lease_E']}/occupants/{self.objects['occupant']}"
+        if kind in ("occupant", "invitation"):
+            return f"{self.objects['lease_E']}/occupants/{self.objects[kind]}"
         return str(self.objects[kind])
 
     def foreign(self, rule: Rule, who: str) -> str | None:
@@ -375,6 +453,12 @@ class World:
             return str(self.objects["application_B"])
         if kind == "violation" and who == "developer":
             return str(self.objects["violation_B"])
+        if kind == "placement" and who == "tenant":
+            return str(self.objects["placement_tenant2"])  # addressed to another person
+        if kind in ("repair", "charge", "photo") and who in ("developer", "tenant"):
+            return str(self.objects[f"{kind}_B"])  # tenant2's, on organisation B's project
+        if kind in ("inspection", "plan") and who == "developer":
+            return str(self.objects[f"{kind}_B"])
         return None
 
 
@@ -471,11 +555,52 @@ def build_world(session: Session, client: TestClient) -> World:
     w.objects["subsidy"] = post("office", f"/api/v1/projects/{a}/subsidies", {
         "amount_yuan": "1800000.00", "source": "中央补助资金", "document_no": "景保租办〔2025〕5号"},
         201)["id"]
-    post("developer", f"/api/v1/projects/{a}/operation", {"started_on": "2016-01-01"})
-    w.objects["exit"] = post("developer", f"/api/v1/projects/{a}/exit-requests", {
-        "notice_from": "2025-05-01", "notice_to": "2025-05-31", "objections": 0}, 201)["id"]
+    post("developer", f"/api/v1/projects/{a}/operation", {"started_on": REVIEW_DAY.isoformat()})
+    # A pending exit request: through the API it needs 8 years of operation (第四十三条), which
+    # tests/operation/test_lifecycle.py covers by moving the clock; here it is a row.
+    request = ExitRequest(project_id=a, requested_on=REVIEW_DAY, requested_by_id=w.users["developer"],
+                          notice_from=date(2025, 5, 1), notice_to=date(2025, 5, 31), objections=0,
+                          status="pending")
+    session.add(request)
+    session.flush()
+    w.objects["exit"] = request.id
     build_leases(w, client, post, project)
+    build_upkeep(w, client, post)
     return w
+
+
+def build_upkeep(w: World, client: TestClient, post: Callable[..., Any]) -> None:
+    """Repairs with a photo and a charge (the tenant's on A's project, tenant2's on B's), an
+    inspection ordering rectification and a plan on each of A's and B's projects in operation."""
+    units = {}
+    for key, who, owner in (("A", "tenant", "developer"), ("B", "tenant2", "developerB")):
+        lease = client.get(f"/api/v1/leases/{w.objects[f'lease_{key}']}", headers=w.headers(who)).json()
+        units[key] = lease["unit_id"]
+        made = client.post("/api/v1/repairs", headers=w.headers(who), files=multipart({
+            "unit_id": lease["unit_id"], "category": "doors_windows", "urgency": "normal",
+            "description": f"矩阵报修{key}"}, [("photos", ("door.jpg", jpeg(), "image/jpeg"))]))
+        assert made.status_code == 201, made.text
+        repair = made.json()
+        w.objects[f"repair_{key}"], w.objects[f"photo_{key}"] = repair["id"], repair["photos"][0]["id"]
+        post(owner, f"/api/v1/repairs/{repair['id']}/accept", {})
+        post(owner, f"/api/v1/repairs/{repair['id']}/assign", {"worker": "王师傅"})
+        w.objects[f"charge_{key}"] = post(owner, f"/api/v1/repairs/{repair['id']}/charges", {
+            "amount_yuan": "80.00", "tenant_caused": True, "reason": "门锁被撬"}, 201)["id"]
+        project = lease["project_id"]
+        inspected = client.post(f"/api/v1/projects/{project}/inspections", headers=w.headers("department"),
+                                files=multipart({"inspected_on": "2025-06-03", "result": "rectify",
+                                                 "findings": "灭火器过期", "rectify_by": "2025-06-30"}))
+        assert inspected.status_code == 201, inspected.text
+        w.objects[f"inspection_{key}"] = inspected.json()["id"]
+        filed = client.post(f"/api/v1/projects/{project}/emergency-plans", headers=w.headers(owner),
+                            files=multipart({"kind": "fire", "title": "火灾应急预案",
+                                             "review_on": "2025-12-31"},
+                                            [("file", ("plan.pdf", pdf(), "application/pdf"))]))
+        assert filed.status_code == 201, filed.text
+        w.objects[f"plan_{key}"] = filed.json()["id"]
+    w.objects["repair_unit"] = units["A"]
+    for kind in ("repair", "photo", "charge", "inspection", "plan"):
+        w.objects[kind] = w.objects[f"{kind}_A"]
 
 
 def build_leases(w: World, client: TestClient, post: Callable[..., Any],
@@ -516,7 +641,7 @@ def build_leases(w: World, client: TestClient, post: Callable[..., Any],
         made = post(owner, "/api/v1/leases", {"unit_id": unit, "application_id": application} | term,
                     201)
         w.objects[f"application_{key}"], w.objects[f"lease_{key}"] = application, made["id"]
-        w.objects["lease_number"] = w.objects.get("lease_number") or made["number"]
+        w.objects["lease_number"] = w.objects.get("lease_number") or made["verify_reference"]
         w.objects[f"violation_{key}"] = post(owner, f"/api/v1/leases/{made['id']}/violations", {
             "kind": "idle", "description": "长期闲置", "rectify_days": 30}, 201)["violation_id"]
 
@@ -527,9 +652,15 @@ def build_leases(w: World, client: TestClient, post: Callable[..., Any],
     employer_lease = post("developer", "/api/v1/leases", {
         "unit_id": units_a[1], "employer_organization_id": w.organizations["C"]} | term, 201)["id"]
     w.objects["lease_E"] = employer_lease
-    placed = post("employer", f"/api/v1/leases/{employer_lease}/occupants",
-                  {"id_number": w.objects["tenant4_id_number"]}, 201)
-    w.objects["occupant"] = placed[0]["id"]
+    occupants = f"/api/v1/leases/{employer_lease}/occupants"
+    for who in ("tenant4", "tenant", "tenant2"):  # tenant4 accepts; the others' wait
+        post("employer", occupants, {"id_number": w.objects[f"{who}_id_number"]}, 202)
+        w.objects[f"placement_{who}"] = client.get("/api/v1/tenants/me/placements",
+                                                   headers=w.headers(who)).json()[0]["id"]
+    w.objects["occupant"] = post("tenant4", f"/api/v1/tenants/me/placements/"
+                                            f"{w.objects['placement_tenant4']}/accept")["id"]
+    w.objects["placement"] = w.objects["placement_tenant"]
+    w.objects["invitation"] = w.objects["placement_tenant2"]
     for who in ("tenant3", "tenant6"):  # two approved applicants for the one unit left: a lottery
         waiting = post(who, "/api/v1/tenant-applications",
                        {"project_id": a_op, "declaration": DECLARATION}, 201)["id"]
@@ -561,7 +692,7 @@ class Matrix:
         for name, fixed in FIXED_PATH_VALUES.items():
             if method in fixed:
                 url = url.replace(f"{{{name}}}", fixed[method])
-        if value is not None and rule.kind == "occupant":
+        if value is not None and rule.kind in ("occupant", "invitation"):
             lease, occupant = value.split("/occupants/")
             url = url.replace("{lease_id}", lease).replace("{occupant_id}", occupant)
         elif value is not None:
@@ -693,6 +824,12 @@ LIST_LEAKS = [  # (path, principal, name that must not appear)
 ]
 SEEN_BY_THE_OFFICE = [("/api/v1/projects", "矩阵项目B-submitted"), ("/api/v1/leases", "另一承租人"),
                       ("/api/v1/tenant-applications", "另一承租人"), ("/api/v1/organizations", "矩阵单位B")]
+LIST_LEAKS += [("/api/v1/repairs", "developer", "矩阵报修B"), ("/api/v1/repairs", "tenant", "矩阵报修B"),
+               ("/api/v1/repairs", "employer", "矩阵报修"), ("/api/v1/repairs", "leader", "矩阵报修"),
+               ("/api/v1/repair-queue", "developer", "矩阵报修B"),
+               ("/api/v1/upkeep/supervision/projects", "developer", "矩阵项目B-op")]
+SEEN_BY_THE_OFFICE += [("/api/v1/repairs", "矩阵报修B"), ("/api/v1/repair-queue", "矩阵报修B"),
+                       ("/api/v1/upkeep/supervision/projects", "矩阵项目B-op")]
 
 
 @pytest.mark.parametrize(("path", "who", "hidden"), LIST_LEAKS)

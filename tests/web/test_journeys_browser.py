@@ -345,3 +345,74 @@ def test_auditor_finds_leases_downloads_them_and_reads_the_dashboard(server: str
     page.get_by_role("button", name="筛选").click()
     assert "audit.leases_exported" in page.get_by_role("region", name="审计事件").inner_text()
     auditor.close()
+
+
+def _image(kind: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 90), (30, 90, 160)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def test_a_tenant_reports_a_repair_and_follows_it_to_completion(server: str, browser: Any) -> None:
+    """Issue 17: the tenant reports with photos (a text file named .jpg is refused, a PNG named .jpg
+    accepted), the operator works it from its queue, the tenant confirms, 住建 sees the city."""
+    tenant = User(browser, server, mobile=True)
+    page = tenant.page
+    tenant.login("tenant1")
+    tenant.nav("报修")
+    page.get_by_role("link", name="我要报修").click()
+    page.get_by_label("问题类别").select_option(label="燃气")
+    page.get_by_label(re.compile("^紧急")).check()
+    page.get_by_label("问题描述").fill("厨房燃气灶打不着火，有燃气味")
+    photos = [{"name": "stove.jpg", "mimeType": "image/jpeg", "buffer": _image("PNG")},
+              {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": "这不是照片".encode()}]
+    page.set_input_files("#f-photos", files=photos)
+    page.get_by_role("button", name="提交报修").click()
+    error = page.locator("#f-photos-error")
+    assert "notes.jpg" in error.inner_text() and "不是 JPEG 或 PNG 图片" in error.inner_text()
+    assert page.get_by_label("问题描述").input_value() == "厨房燃气灶打不着火，有燃气味"
+    page.set_input_files("#f-photos", files=photos[:1])
+    page.get_by_role("button", name="提交报修").click()
+    page.wait_for_url(re.compile(r"/repairs/\d+$"))
+    repair_url = page.url
+    assert "已提交报修" in tenant.flash() and "前受理" in tenant.flash()
+    image = page.locator("ul.photos img").first
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 120
+
+    dev = User(browser, server)
+    dev.login("dev1")
+    dev.nav("报修处理")
+    queue = dev.page.get_by_role("region", name="待处理的报修")
+    assert "厨房燃气灶" in queue.inner_text()
+    dev.page.goto(repair_url)
+    form_of(dev.page, "受理").get_by_role("button", name="受理").click()
+    assert "已受理" in dev.flash()
+    assign = form_of(dev.page, "指派维修人员")
+    assign.get_by_label("维修人员").fill("张师傅 13800000001")
+    assign.get_by_role("button", name="指派").click()
+    assert "张师傅" in dev.flash()
+    done = form_of(dev.page, "维修完成")
+    done.get_by_label("维修情况").fill("更换点火针，检查管路无泄漏")
+    done.get_by_role("button", name="记录维修完成").click()
+    assert "已记录维修完成" in dev.flash()
+    dev.close()
+
+    page.reload()
+    history = page.locator("section").filter(has=page.locator("#history-title"))
+    for step in ("提交报修", "受理", "指派维修人员", "维修完成"):
+        assert step in history.inner_text()
+    form_of(page, "确认修好").get_by_role("button", name="确认修好").click()
+    assert "已确认修好" in tenant.flash()
+    assert "已确认" in page.locator(".lead").inner_text()
+    tenant.close()
+
+    zhujian = User(browser, server)
+    zhujian.login("zhujian1")
+    zhujian.nav("运营维护与安全监督")
+    zhujian.page.get_by_role("link", name="昌江区青年人才公寓").click()
+    assert "整改中" in zhujian.page.content() and "《住宅建筑规范》" in zhujian.page.content()
+    zhujian.close()

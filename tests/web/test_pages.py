@@ -39,9 +39,11 @@ from app.accounts import service as accounts
 from app.approval import service
 from app.approval.models import Certificate, Project
 from app.approval.schemas import AcceptIn, DispatchIn, MeetingIn, OpinionIn, ProjectIn, SubmitIn
+from app.core.personal_data import decrypt_id_number
+from app.leases import repository as lease_repo
 from app.leases import service as leases
-from app.leases.models import Lease
-from app.leases.schemas import LeaseIn, OperatorViolationIn, ViolationIn
+from app.leases.models import Lease, LeaseOccupant
+from app.leases.schemas import LeaseIn, OccupantIn, OperatorViolationIn, ViolationIn
 from app.main import app
 from app.models import metadata
 from app.operation import service as operation
@@ -92,6 +94,10 @@ def public(kind: str | None = None, **kw: Any) -> Page:
 
 
 PROJECT = "/projects/{project_id:int}"
+# upkeep (issue 17): a project's operator, 市住建局, the office, auditors, the administrator; and
+# for a repair, the tenant who reported it too
+UPKEEP_READERS = frozenset({"developer", "zhujian", "office", "auditor", "admin"})
+REPAIR_READERS = UPKEEP_READERS | {"tenant"}
 PAGES: dict[tuple[str, str], Page] = {
     # ---- everyone ----
     ("GET", "/"): public(),
@@ -165,6 +171,9 @@ PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/tenant/applications"): p("tenant"),
     ("POST", "/tenant/applications/{application_id:int}/withdraw"): p("tenant", kind="application"),
     ("GET", "/tenant/housing-fund"): p("tenant"),
+    ("GET", "/tenant/placements"): p("tenant"),
+    ("POST", "/tenant/placements/{placement_id:int}/accept"): p("tenant", kind="placement"),
+    ("POST", "/tenant/placements/{placement_id:int}/decline"): p("tenant", kind="placement"),
     # ---- leases ----
     ("GET", "/leases"): p(LEASE_READERS),
     ("GET", "/leases/{lease_id:int}"): p(LEASE_READERS, kind="lease"),
@@ -191,6 +200,7 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/leases/{lease_id:int}/occupants"): p("employer", kind="lease"),
     # both ids get the same value: a missing or foreign lease answers 404 before the occupant is read
     ("POST", "/leases/{lease_id:int}/occupants/{occupant_id:int}/move-out"): p("employer", kind="lease"),
+    ("POST", "/leases/{lease_id:int}/occupants/{occupant_id:int}/withdraw"): p("employer", kind="lease"),
     ("POST", "/leases/{lease_id:int}/violations"): p("developer", "office", kind="lease"),
     ("POST", "/leases/{lease_id:int}/terminate"): p("developer", "office", kind="lease"),
     ("POST", "/violations/{violation_id:int}/rectified"): p("developer", "office", kind="violation"),
@@ -208,12 +218,42 @@ PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/admin/parameters"): p("admin", "office"),
     ("POST", "/admin/parameters/{name}/preview"): p("admin", "office", kind="parameter"),
     ("POST", "/admin/parameters/{name}"): p("admin", kind="parameter"),
+    # ---- upkeep (issue 17): repairs, photos, charges, a project's safety record, supervision ----
+    ("GET", "/repairs"): p(REPAIR_READERS),
+    ("GET", "/repairs/new"): p("tenant"),
+    ("POST", "/repairs/new"): p("tenant"),
+    ("GET", "/repairs/{repair_id:int}"): p(REPAIR_READERS, kind="repair"),
+    ("POST", "/repairs/{repair_id:int}/photos"): p("tenant", kind="repair"),
+    ("POST", "/repairs/{repair_id:int}/accept"): p("developer", kind="repair"),
+    ("POST", "/repairs/{repair_id:int}/assign"): p("developer", kind="repair"),
+    ("POST", "/repairs/{repair_id:int}/comments"): p("tenant", "developer", kind="repair"),
+    ("POST", "/repairs/{repair_id:int}/complete"): p("developer", kind="repair"),
+    ("POST", "/repairs/{repair_id:int}/confirm"): p("tenant", kind="repair"),
+    ("POST", "/repairs/{repair_id:int}/reopen"): p("tenant", kind="repair"),
+    ("POST", "/repairs/{repair_id:int}/withdraw"): p("tenant", kind="repair"),
+    ("POST", "/repairs/{repair_id:int}/close"): p("developer", kind="repair"),
+    ("POST", "/repairs/{repair_id:int}/charges"): p("developer", kind="repair"),
+    ("POST", "/repair-charges/{charge_id:int}/accept"): p("tenant", kind="charge"),
+    ("POST", "/repair-charges/{charge_id:int}/dispute"): p("tenant", kind="charge"),
+    ("POST", "/repair-charges/{charge_id:int}/withdraw"): p("developer", kind="charge"),
+    ("GET", "/photos/{photo_id:int}"): p(REPAIR_READERS, kind="photo"),
+    ("GET", "/emergency-plans/{plan_id:int}/file"): p(UPKEEP_READERS, kind="plan"),
+    ("GET", "/upkeep"): p(UPKEEP_READERS, "leader"),
+    ("GET", PROJECT + "/upkeep"): p(UPKEEP_READERS, kind="project"),
+    ("POST", PROJECT + "/safety-checks"): p("developer", kind="project"),
+    ("POST", PROJECT + "/inspections"): p("zhujian", kind="project"),
+    ("POST", "/inspections/{inspection_id:int}/rectification"): p("developer", kind="inspection"),
+    ("POST", PROJECT + "/emergency-plans"): p("developer", kind="project"),
+    ("POST", PROJECT + "/quality-supervisions"): p("zhujian", kind="project"),
 }
 
 MISSING = {"project": "999999", "lease": "999999", "application": "999999", "lottery": "999999",
            "subsidy": "999999", "standard": "999999", "exit": "999999", "certificate": "2099-9999",
            "notice": "景保租不符〔2099〕1号", "lease_number": "ZL2099999999", "code": "NOSUCHCODE",
-           "user": "999999", "violation": "999999", "parameter": "no_such_parameter"}
+           "user": "999999", "violation": "999999", "parameter": "no_such_parameter",
+           "placement": "999999"}
+MISSING |= {"repair": "999999", "charge": "999999", "photo": "999999", "inspection": "999999",
+            "plan": "999999"}
 # Routes outside /api/v1 that are not pages (and so not in PAGES).
 NOT_PAGES = {"/healthz", "/readyz", "/static", "/docs/oauth2-redirect", "/api/docs",
              "/api/v1/openapi.json"}
@@ -251,6 +291,10 @@ class World:
             return ids["subsidy"]  # the demo's, on the certified project, already paid: 409
         if kind == "parameter":
             return "prepaid_rent_months_max"  # a policy setting: the empty form answers 422
+        if kind == "placement":
+            return ids["placement_tenant1"]  # employer1's invitation to tenant1, who holds a lease
+        if kind in ("repair", "charge", "photo", "inspection", "plan"):
+            return ids[kind]  # the demo's (tenant1's repair with its photo; the certified project's)
         return None  # lotteries, exit requests: the demo has none
 
     def foreign(self, page: Page, who: str) -> str | None:
@@ -269,6 +313,10 @@ class World:
             return ids["dev2_violation"]  # an operator violation of another organisation
         if kind == "application" and who == "tenant":
             return ids["application2"]
+        if kind == "placement" and who == "tenant":
+            return ids["placement_tenant2"]  # addressed to another person
+        if kind in ("repair", "charge", "photo") and who == "tenant":
+            return ids[f"{kind}2"]  # tenant2's
         return None
 
 
@@ -316,7 +364,7 @@ def build_world(session: Session) -> World:
               "lease1": str(lease1.id), "lease2": str(lease2.id),  # type: ignore[union-attr]
               "proposed_standard": str(standard.id),
               "certificate": session.scalar(select(Certificate.number)),  # type: ignore[dict-item]
-              "lease_number": lease1.number,  # type: ignore[union-attr]
+              "lease_number": lease_repo.verify_reference(lease1),  # type: ignore[arg-type]
               "violation": str(leases.record_violation(session, dev1, lease1.id, ViolationIn(  # type: ignore[union-attr]
                   kind="idle", description="矩阵：长期闲置", rectify_days=15)).id),
               "dev2_violation": str(leases.record_operator_violation(
@@ -324,8 +372,44 @@ def build_world(session: Session) -> World:
                       kind="rent_as_sale", description="矩阵：以租代售", rectify_days=30)).id),
               "code": unit.verification_code}  # type: ignore[dict-item]
     w.ids["subsidy"] = str(session.scalar(select(Subsidy.id).where(Subsidy.project_id == certified.id)))
+    for who in ("tenant1", "tenant2"):  # employer1 invites both to its 整体配租 unit
+        person = accounts.find_user(session, who)
+        leases.invite_occupant(session, w.users["employer"], whole.id, OccupantIn(
+            id_number=decrypt_id_number(person.id_number_enc)))  # type: ignore[union-attr, arg-type]
+        w.ids[f"placement_{who}"] = str(session.scalar(select(LeaseOccupant.id).where(
+            LeaseOccupant.id_number_digest == person.id_number_digest)))  # type: ignore[union-attr]
+    build_upkeep(session, w, lease2)
     session.flush()
     return w
+
+
+def build_upkeep(session: Session, w: World, lease2: Lease) -> None:
+    """The demo's repairs are tenant1's (an urgent one in progress with a photo, a finished one);
+    tenant2 reports one with a photo too; dev1 claims damage on one of each."""
+    from app.upkeep import service as upkeep
+    from app.upkeep.media import Upload
+    from app.upkeep.models import EmergencyPlan, RepairRequest, SafetyInspection, UpkeepPhoto
+    from app.upkeep.schemas import AssignIn, ChargeIn, OptionalCommentIn, RepairIn
+    from tests.upkeep.conftest import jpeg
+
+    dev1 = w.users["developer"]
+    tenant1 = session.scalars(select(RepairRequest).where(RepairRequest.reporter_id == w.users["tenant"].id)
+                              .order_by(RepairRequest.id)).first()
+    assert tenant1 is not None and tenant1.status == "in_progress"
+    person = accounts.find_user(session, "tenant2")
+    other = upkeep.report(session, person, RepairIn(unit_id=lease2.unit_id, category="gas", urgency="urgent",
+                                                    description="燃气灶打不着火"),
+                          [Upload("gas.jpg", jpeg(), "photos[0]")])
+    upkeep.accept(session, dev1, other.id, OptionalCommentIn())
+    upkeep.assign(session, dev1, other.id, AssignIn(worker="李师傅"))
+    charges = [upkeep.propose_charge(session, dev1, r.id, ChargeIn(
+        amount_yuan=Decimal("60.00"), tenant_caused=True, reason="灶具旋钮被拧断")) for r in (tenant1, other)]
+    photo = {r.id: session.scalar(select(UpkeepPhoto.id).where(UpkeepPhoto.repair_id == r.id))
+             for r in (tenant1, other)}
+    w.ids |= {"repair": str(tenant1.id), "repair2": str(other.id), "charge": str(charges[0].id),
+              "charge2": str(charges[1].id), "photo": str(photo[tenant1.id]), "photo2": str(photo[other.id]),
+              "inspection": str(session.scalar(select(SafetyInspection.id))),
+              "plan": str(session.scalar(select(EmergencyPlan.id)))}
 
 
 @dataclass
@@ -464,6 +548,7 @@ PAGE_LEAKS = [  # (path, principal who must not see it, principal who does, the 
     ("/leases", "tenant", "office", "张景漂"),
     ("/leases", "employer", "office", "李青"),
     ("/tenant/applications", "tenant", "tenant", "张景漂"),
+    ("/repairs", "tenant", "developer", "燃气灶打不着火"),  # tenant2's repair
 ]
 
 
@@ -500,7 +585,11 @@ def test_every_form_carries_a_label_for_each_field_and_a_csrf_token(site: Site) 
               ("office", f"/leases/{site.world.ids['lease1']}"),
               ("employer", f"/leases/{site.world.ids['lease_employer']}"),
               ("office", f"/office/applications/{site.world.ids['application2']}"),
-              ("developer", f"/leases/new?application_id={site.world.ids['application2']}")]
+              ("developer", f"/leases/new?application_id={site.world.ids['application2']}"),
+              ("tenant", f"/repairs/{site.world.ids['repair']}"),
+              ("developer", f"/repairs/{site.world.ids['repair']}"),
+              ("developer", f"/projects/{site.world.ids['certified']}/upkeep"),
+              ("zhujian", f"/projects/{site.world.ids['certified']}/upkeep")]
     checked = 0
     for who, path in pages:
         status, body, _, _ = site.call("GET", path, who, None)
