@@ -66,7 +66,7 @@ def seed_upkeep(session: Session, users: Callable[[str], User]) -> None:
     homes = repository.tenancies(session, tenant)
     if not homes:
         return
-    lease, unit, project = homes[0]
+    _lease, unit, project = homes[0]
     today = clock.today()
 
     urgent = service.report(session, tenant, RepairIn(

@@ -72,10 +72,12 @@ def test_zhujian_inspects_orders_rectification_and_the_overdue_is_flagged(city: 
     today(date(2025, 6, 19))
     assert upkeep(city)["inspections_overdue"] == 1
     done = post_form(city, "developer", f"/inspections/{made['id']}/rectification",
-                     {"note": "已更换两具灭火器"}, [("photos", ("new.jpg", jpeg(), "image/jpeg"))], expect=200)
+                     {"note": "已更换两具灭火器"}, [("photos", ("new.jpg", jpeg(), "image/jpeg"))],
+                     expect=200)
     assert done["status"] == "rectified" and done["rectified_on"] == "2025-06-19" and not done["overdue"]
     assert [p["purpose"] for p in done["photos"]] == ["inspection", "rectification"]
-    again = post_form(city, "developer", f"/inspections/{made['id']}/rectification", {"note": "x"}, expect=409)
+    again = post_form(city, "developer", f"/inspections/{made['id']}/rectification", {"note": "x"},
+                      expect=409)
     assert "已整改" in again["detail"]
     events = session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("upkeep.%"))).all()
     assert events == ["upkeep.inspected", "upkeep.rectified"]
@@ -87,7 +89,8 @@ def test_an_inspection_s_rectification_deadline_follows_the_inspection(city: Cit
     assert post_form(city, "zhujian", path, base | {"result": "passed"})["status"] == "passed"
     no_deadline = post_form(city, "zhujian", path, base | {"result": "rectify"}, expect=422)
     assert no_deadline["violations"][0]["code"] == "rectify_by_required"
-    early = post_form(city, "zhujian", path, base | {"result": "rectify", "rectify_by": "2025-06-03"}, expect=422)
+    early = post_form(city, "zhujian", path, base | {"result": "rectify", "rectify_by": "2025-06-03"},
+                      expect=422)
     assert early["violations"][0]["code"] == "rectify_by_too_early"
 
 
@@ -100,10 +103,12 @@ def test_only_zhujian_inspects(city: City) -> None:
 
 def test_emergency_plans_lapse_and_are_superseded(city: City, today) -> None:
     path = f"/projects/{city.project_id}/emergency-plans"
-    first = post_form(city, "developer", path, {"kind": "fire", "title": "火灾应急预案", "review_on": "2025-12-31"},
+    first = post_form(city, "developer", path,
+                      {"kind": "fire", "title": "火灾应急预案", "review_on": "2025-12-31"},
                       [("file", ("plan.pdf", pdf(pages=3), "application/pdf"))])
     assert (first["status"], first["pages"], first["lapsed"]) == ("current", 3, False)
-    downloaded = city.client.get(f"{API}/emergency-plans/{first['id']}/file", headers=city.cast.as_("zhujian"))
+    downloaded = city.client.get(f"{API}/emergency-plans/{first['id']}/file",
+                                 headers=city.cast.as_("zhujian"))
     assert downloaded.status_code == 200 and downloaded.content.startswith(b"%PDF-")
     assert "attachment" in downloaded.headers["content-disposition"]
     today(date(2026, 1, 1))

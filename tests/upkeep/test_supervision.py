@@ -62,13 +62,14 @@ def test_the_figures_of_each_project_and_the_worst_first(two: tuple[Home, Home],
     order = [r["project_id"] for r in rows(calm)]
     assert order.index(busy.city.project_id) < order.index(calm.city.project_id)  # the worst first
 
-    [operator] = [o for o in rows(calm, "operators") if o["organization_id"] == calm.city.cast.developer.organization_id]
+    own = calm.city.cast.developer.organization_id
+    [operator] = [o for o in rows(calm, "operators") if o["organization_id"] == own]
     assert (operator["projects"], operator["repairs"], operator["open"], operator["overdue"]) == (2, 4, 3, 2)
     assert operator["median_completion_hours"] == 48.0 and operator["reopen_rate"] == 0.5
 
 
 def test_the_dashboard_shows_the_city_s_upkeep(two: tuple[Home, Home], today) -> None:
-    calm, busy = two
+    _calm, busy = two
     busy.report(urgency="urgent", category="gas", description="燃气味")
     today(date(2025, 6, 10))
     board = busy.client.get(f"{API}/dashboard", headers=busy.city.cast.as_("office")).json()["upkeep"]
