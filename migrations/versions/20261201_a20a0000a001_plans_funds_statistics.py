@@ -1,0 +1,21 @@
+"""plans, fund ledger, statistics reports (issue 20)
+
+Revision ID: a20a0000a001
+Revises: a19a0000a001
+Create Date: 2026-12-01 04:10:00
+"""
+
+from collections.abc import Sequence
+
+revision: str = 'a20a0000a001'
+down_revision: str | None = 'a19a0000a001'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,21 @@
+"""usability: consulted departments chosen by the office, application materials (issue 21)
+
+Revision ID: a21a0000a001
+Revises: a17a0000a001
+Create Date: 2026-12-01 04:10:00
+"""
+
+from collections.abc import Sequence
+
+revision: str = 'a21a0000a001'
+down_revision: str | None = 'a17a0000a001'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
