@@ -15,8 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 # The floors, lowest first: a module may import its own floor and those below, never above.
-FLOORS = ("core", "audit", "accounts", "calendar", "parameters", "approval", "operation", "tenants",
-          "leases", "upkeep", "oversight", "web")
+FLOORS = ("core", "audit", "accounts", "jobs", "notices", "calendar", "parameters", "approval",
+          "operation", "tenants", "leases", "contracts", "upkeep", "access", "planning", "reminders",
+          "oversight", "web")
 TOP = {"main", "cli", "seed", "models", "demo"}  # composition: may import every floor
 DOMAINS = ("accounts", "calendar", "parameters", "approval", "operation", "tenants", "leases",
            "upkeep")
