@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 
 from rules import format as fmt
+from rules.decision import Decision, Finding
 from rules.params import value_at
 from rules.project_facts import ConstructionMethod, ProjectFacts
 
@@ -36,6 +37,18 @@ class MaterialItem:
     required: bool
     reason: str
     article: str
+    # Uploaded with the application: submitting without it is refused (see
+    # :data:`DUE_AT_APPLICATION`); the other required items are uploaded once obtained.
+    due_at_application: bool = False
+
+
+# Catalog reading (issue 21): which required items the developer uploads *before submitting*.
+# The certificate itself opens the procedures of 立项、用地、规划、人防、施工、消防 (its text:
+# “凭此认定书，有关部门单位给予办理立项、用地、规划、人防、施工、消防等手续”), so their approvals
+# (项目备案/建议书批复、可研批复、初步设计、规划许可、施工许可、施工图与消防设计审查) come after
+# certification and are uploaded when obtained. What precedes the application is the house's
+# safety appraisal of a conversion (第二十九条: 改建、改造前应对房屋结构等安全性能进行鉴定).
+DUE_AT_APPLICATION = frozenset({"feasibility_safety_appraisal"})
 
 
 ANNEX = "附件5"
@@ -89,6 +102,14 @@ def _permit_exemption(facts: ProjectFacts, on: date) -> tuple[bool, str]:
                    f"超过 {floor_max}，须办理施工许可证")
 
 
+def missing_at_application(items: tuple[MaterialItem, ...], uploaded: set[str]) -> Decision:
+    """附件5: every item due with the application must have been uploaded before submitting."""
+    return Decision.of(
+        Finding(item.article, "material_missing",
+                f"缺少申报材料“{item.title}”（{item.section}）：请先上传后再提交", field="materials")
+        for item in items if item.due_at_application and item.code not in uploaded)
+
+
 def materials_checklist(facts: ProjectFacts, on: date) -> tuple[MaterialItem, ...]:
     """附件5 item by item for a conversion project; the statutory materials for a new build."""
     if facts.construction_method is not ConstructionMethod.conversion:
@@ -109,7 +130,8 @@ def materials_checklist(facts: ProjectFacts, on: date) -> tuple[MaterialItem, ..
         "feasibility_safety_appraisal", FEASIBILITY,
         "有资质的第三方专业机构提供可以进行改建、改造的房屋安全鉴定检测报告", True,
         "存量房屋改建、改造前应对房屋结构等安全性能进行鉴定，改建、改造方案必须满足安全使用要求（第二十九条）；"
-        "政府投资与否均须提供", "附件5；第二十九条"))
+        "政府投资与否均须提供", "附件5；第二十九条",
+        due_at_application="feasibility_safety_appraisal" in DUE_AT_APPLICATION))
     for code, title in _FEASIBILITY_ITEMS:
         items.append(MaterialItem(code, FEASIBILITY, title, gov,
                                   "政府投资项目须办理可行性研究报告批复（附件5 二）" if gov

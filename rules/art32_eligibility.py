@@ -133,12 +133,13 @@ def _condition_1(facts: ApplicantFacts, on: date) -> tuple[bool, Finding]:
         else:
             message = (f"条件（一）成立：不动产登记记录的房产均不在市中心城区或在 {on.isoformat()} 之后取得："
                        + "；".join(_describe(p) for p in facts.properties) + "（以登记记录为准）")
-        return not owned, Finding(ARTICLE, "no_home_in_central_area", message, ok=True, field="properties")
+        return not owned, Finding(ARTICLE, "no_home_in_central_area", message, ok=True, field="properties",
+                                  holds=not owned)
     owns = facts.declaration.owns_home_in_central_area
     message = fmt.either(owns, "条件（一）不成立：不动产登记无本人房产记录，申请人申明在市中心城区有住房",
                       "条件（一）成立：不动产登记无本人房产记录，依申请人申明在市中心城区无住房")
     return not owns, Finding(ARTICLE, "no_home_in_central_area", message, ok=True,
-                             field="declaration.owns_home_in_central_area")
+                             field="declaration.owns_home_in_central_area", holds=not owns)
 
 
 def _condition_2(facts: ApplicantFacts) -> tuple[bool, Finding]:
@@ -157,7 +158,8 @@ def _condition_2(facts: ApplicantFacts) -> tuple[bool, Finding]:
     state = (fmt.either(qualified, "符合公租房资格条件", "不符合公租房资格条件") + "，"
              + fmt.either(receiving, "已享受公租房保障", "未享受公租房保障"))
     message = f"条件（二）{fmt.either(holds, '成立', '不成立')}：{basis}申请人{state}{tail}"
-    return holds, Finding(ARTICLE, "public_rental_qualified_not_receiving", message, ok=True, field=field)
+    return holds, Finding(ARTICLE, "public_rental_qualified_not_receiving", message, ok=True, field=field,
+                          holds=holds)
 
 
 def check_eligibility(facts: ApplicantFacts, on: date) -> Decision:

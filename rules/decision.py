@@ -19,12 +19,21 @@ class Finding:
     message: str
     ok: bool = False
     field: str | None = None
+    # For one of several alternative conditions (第三十二条 (一) or (二)): whether it holds. Not
+    # a violation either way (``ok``); a page shows ✓ / ✗ by this outcome. None: as ``ok``.
+    holds: bool | None = None
+
+    @property
+    def shown_ok(self) -> bool:
+        return self.ok if self.holds is None else self.holds
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {"article": self.article, "code": self.code,
                                    "message": self.message, "ok": self.ok}
         if self.field is not None:
             data["field"] = self.field
+        if self.holds is not None:
+            data["holds"] = self.holds
         return data
 
 

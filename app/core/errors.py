@@ -207,6 +207,11 @@ _MESSAGES = {
 
 
 def _chinese_message(error: dict[str, Any]) -> str:
+    if error.get("type") in {"enum", "literal_error"} and error.get("input") in ("", None):
+        return "请选择一项"  # an empty choice (a radio group left unanswered)
+    if error.get("type") in {"missing", "string_too_short", "string_pattern_mismatch"} \
+            and error.get("input", "") in ("", None):
+        return "必填，请填写"
     template = _MESSAGES.get(error.get("type", ""), "取值不合法")
     ctx = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.repository import find_department
-from app.approval import service
+from app.approval import materials, service
+from app.approval.facts import facts_of
 from app.approval.schemas import (
     AcceptIn,
     DispatchIn,
@@ -23,6 +25,7 @@ from app.approval.schemas import (
     SubmitIn,
 )
 from app.core import clock
+from app.core.media import Upload
 from app.operation import service as operation
 from app.operation.schemas import (
     AppraisalIn,
@@ -34,6 +37,7 @@ from app.operation.schemas import (
     SubsidyPayIn,
     UnitIn,
 )
+from rules.annex5_materials import materials_checklist
 
 
 def _application(name: str, district: str, org: User, **overrides: Any) -> ProjectIn:
@@ -92,12 +96,39 @@ def _operate(session: Session, project_id: int, dev: User, office: User, zhujian
     operation.pay_subsidy(session, office, subsidy.id, SubsidyPayIn())
 
 
+def _document_pdf(title: str) -> bytes:
+    """A one-page PDF standing in for a paper document of the demo."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from app.core.documents.fonts import cjk_font_name
+
+    font = cjk_font_name()
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer, pagesize=A4)
+    sheet.setFont(font, 16)
+    sheet.drawString(72, 760, f"{title}（演示）")
+    sheet.showPage()
+    sheet.save()
+    return buffer.getvalue()
+
+
+def _attach_due_materials(session: Session, dev: User, project_id: int) -> None:
+    """Upload the 附件5 items due with the application (the safety appraisal of a conversion)."""
+    project = service.get_project(session, dev, project_id)
+    for item in materials_checklist(facts_of(project), clock.today()):
+        if item.due_at_application:
+            materials.upload(session, dev, project_id, item.code,
+                             Upload(f"{item.title}.pdf", _document_pdf(item.title), "file"))
+
+
 def seed_projects(session: Session, users: Callable[[str], User]) -> None:
     dev1, dev2, office, leader = users("dev1"), users("dev2"), users("office1"), users("leader1")
     reviewers = {code: users(f"{code}1") for code in ("zhujian", "fagai", "ziranziyuan")}
     dept_ids = [find_department(session, code).id for code in reviewers]  # type: ignore[union-attr]
 
     def through_review(project_id: int, *, answer: bool = True) -> None:
+        _attach_due_materials(session, dev1, project_id)
         service.submit(session, dev1, project_id, SubmitIn())
         service.accept(session, office, project_id, AcceptIn())
         service.dispatch(session, office, project_id, DispatchIn(department_ids=dept_ids))
@@ -134,6 +165,7 @@ def seed_projects(session: Session, users: Callable[[str], User]) -> None:
                         unit_types=[{"name": "四人间宿舍", "kind": "dormitory",
                                      "building_area_m2": "28.00", "count": 400}])
     submitted = service.create_project(session, dev2, park)
+    _attach_due_materials(session, dev2, submitted.id)
     service.submit(session, dev2, submitted.id, SubmitIn())
 
     service.create_project(session, dev2, _application("珠山区老城区改造公寓（草稿）", "珠山区", dev2,

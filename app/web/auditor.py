@@ -20,6 +20,7 @@ from app.accounts.models import User
 from app.audit import service as audit
 from app.core import clock
 from app.core.errors import InvalidInput, ProblemError
+from app.oversight import audit_labels as labels
 from app.oversight import dashboard, exports, search
 from app.oversight import repository as oversight
 from app.oversight.repository import LeaseFilter
@@ -41,8 +42,16 @@ def _trail(request: Request, session: ReadSessionDep, verification: audit.Verifi
     flt = oversight.EventFilter(**{k: v or None for k, v in values.items()})
     events = oversight.events_page(session, flt, cursor=cursor, limit=PAGE)
     query = urlencode({k: v for k, v in values.items() if v})
+    rows = [{"id": e.id, "occurred_at": e.occurred_at, "actor": e.actor,
+             "role": labels.role_label(e.role), "action": e.action,
+             "action_label": labels.action_label(e.action) or e.action,
+             "entity": f"{labels.entity_label(e.entity_type)} {e.entity_id}",
+             "summary": labels.summary_lines(e.summary, e.entity_type), "hash": e.hash}
+            for e in events]
     return render(request, "auditor/trail.html", {
-        "events": events, "values": values, "verification": verification, "query": query,
+        "events": rows, "values": values, "verification": verification, "query": query,
+        "action_options": sorted(labels.ACTION_LABELS.items(), key=lambda kv: kv[0]),
+        "entity_options": sorted(labels.ENTITY_LABELS.items(), key=lambda kv: kv[0]),
         "next_cursor": events[-1].id if len(events) == PAGE else None})
 
 
@@ -64,7 +73,7 @@ def verify(request: Request, session: ReadSessionDep, _: User = AUDIT_READERS) -
 FLAG_LABELS = (("above_filed", "月租金超过备案标准"), ("above_appraisal", "超过评估租金上限（按签约日比例）"),
                ("appraisal_lapsed", "评估已逾两年"), ("in_transition", "过渡期中"),
                ("with_violations", "有违规记录"))
-STATUS_OPTIONS = (("", "全部"), ("active", "履行中"), ("in_transition", "过渡期中"),
+STATUS_OPTIONS = (("", "全部"), ("pending", "待签约"), ("active", "履行中"), ("in_transition", "过渡期中"),
                   ("renewed", "已续租"), ("ended", "已终止"), ("terminated", "已解除"))
 SORT_OPTIONS = (("start_on", "起租日从早到晚"), ("-start_on", "起租日从晚到早"),
                 ("monthly_rent", "月租金从低到高"), ("-monthly_rent", "月租金从高到低"))
@@ -90,14 +99,16 @@ def _sort(f: FormState) -> Any:
     return f.value("sort") if f.value("sort") in dict(SORT_OPTIONS) else "start_on"
 
 
-def _render_leases(request: Request, f: FormState, page: dict[str, Any], *, searched: bool,
-                   by_id_number: FormState | None = None) -> Response:
+def _render_leases(request: Request, session: Session, f: FormState, page: dict[str, Any], *,
+                   searched: bool, by_id_number: FormState | None = None) -> Response:
     query = urlencode({k: v for k, v in f.values.items() if v})
     failed = f.invalid or (by_id_number is not None and by_id_number.invalid)
     return render(request, "auditor/leases.html", {
         "f": f, "g": by_id_number or FormState(), "page": page, "searched": searched,
         "by_id_number": by_id_number is not None, "query": query, "flags": FLAG_LABELS,
         "statuses": STATUS_OPTIONS, "sorts": SORT_OPTIONS,
+        "project_choices": oversight.lease_project_choices(session),
+        "organization_choices": oversight.organization_choices(session),
         "districts": [(d, d) for d in value_at("central_districts", clock.today())]},
         status_code=422 if failed else 200)
 
@@ -109,14 +120,16 @@ def leases(request: Request, session: ReadSessionDep, cursor: str | None = None,
     pages; the same slice exported as CSV or XLSX."""
     f, filters = _lease_query(request)
     page: dict[str, Any] = {"items": [], "next_cursor": None}
-    searched = bool(request.query_params)
-    if filters is not None and searched:
+    if not request.query_params:  # first visit: the latest leases, newest first
+        f.values["sort"] = "-start_on"
+    searched = True
+    if filters is not None:
         try:
             page = search.search(session, LeaseFilter.of(filters.model_dump()), sort=_sort(f),
                                  cursor=cursor, limit=PAGE)
         except ProblemError as exc:  # a cursor that is not one of ours
             f.add_problem(exc)
-    return _render_leases(request, f, page, searched=searched)
+    return _render_leases(request, session, f, page, searched=searched)
 
 
 @router.post("/auditor/leases", name="auditor_leases_by_id_number")
@@ -141,7 +154,7 @@ def leases_by_id_number(request: Request, session: ReadSessionDep, write: Sessio
             page = search.search(session, flt, sort="start_on", cursor=None, limit=asked.limit)
             page["next_cursor"] = None
             search.record_person_search(write, user, flt, len(page["items"]))
-    return _render_leases(request, FormState(), page, searched=True, by_id_number=g)
+    return _render_leases(request, session, FormState(), page, searched=True, by_id_number=g)
 
 
 def _download(request: Request, session: Session, user: User, fmt: str) -> Response:
@@ -186,5 +199,10 @@ def dashboard_page(request: Request, session: SessionDep,
         "rent_chart": bars([(b["bucket"], b["leases"]) for b in stats["rent_to_cap"]]),
         "unit_chart": bars([("已发布待租", stats["units"]["published"]),
                             ("已出租", stats["units"]["leased"])]),
+        "plan_chart": bars([(f"{r['district']} {label}", r[key]) for r in stats["planning"]["districts"]
+                            for key, label in (("target_units", "目标"), ("certified_units", "认定"),
+                                               ("let_units", "出租"))]),
+        "fund_chart": bars([(f["title"][:12], round(f["balance_fen"] / 100, 2))
+                            for f in stats["planning"]["funds"]]),
         "overdue_labels": {"reviews": "项目审查超期", "listings": "房源录入超期",
                            "exit_decisions": "退出决定超期", "reappraisals": "待重新评估"}})

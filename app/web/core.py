@@ -32,6 +32,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ from app.core.db import mark_rollback
 from app.core.errors import Forbidden, ProblemError
 from app.core.routing import DbRoute, on_loop
 from app.core.templating import templates
+from app.notices.repository import unread_count
 from app.web.nav import PUBLIC, nav_for
 from rules import format as fmt
 from rules.calendar import CalendarYearMissing
@@ -219,6 +221,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
         start_session(request, WebSession.anonymous())
         return None
     request.state.viewer = Viewer.of(user)
+    request.state.unread_notices = unread_count(session, user.id)  # the header's 消息 (N)
     return user
 
 
@@ -275,9 +278,34 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     if shown:
         request.state.flash_shown = True
     base = {"viewer": getattr(request.state, "viewer", None), "csrf_token": csrf_token(ws),
-            "flash": shown}
-    return templates.TemplateResponse(request, template, base | (context or {}),
-                                      status_code=status_code)
+            "flash": shown, "unread_notices": getattr(request.state, "unread_notices", 0)}
+    response = templates.TemplateResponse(request, template, base | (context or {}),
+                                          status_code=status_code)
+    if b'data-label-for="' in response.body:
+        response.body = name_fields(response.body.decode()).encode()
+        response.headers["content-length"] = str(len(response.body))
+    return response
+
+
+_LABEL = re.compile(r'<label for="(?P<id>[^"]+)"[^>]*>(?P<text>.*?)</label>', re.S)
+_LEGEND = re.compile(r'<fieldset[^>]*\bid="(?P<id>[^"]+)"[^>]*>\s*<legend[^>]*>(?P<text>.*?)</legend>', re.S)
+_PLACEHOLDER = re.compile(r'<span data-label-for="(?P<id>[^"]+)">(?P<fallback>[^<]*)</span>')
+
+
+def name_fields(html: str) -> str:
+    """The error summary names each field by the label the page shows for it ("姓名：缺少必填项",
+    not "缺少必填项" seventeen times): each placeholder the summary leaves is replaced by the
+    text of ``<label for=id>`` or of the ``<legend>`` of ``<fieldset id=id>``; a field the form
+    does not show keeps its name."""
+    names: dict[str, str] = {}
+    for pattern in (_LEGEND, _LABEL):
+        for found in pattern.finditer(html):
+            text = re.sub(r'<span[^>]*aria-hidden="true"[^>]*>.*?</span>', "", found["text"], flags=re.S)
+            text = re.sub(r"<[^>]+>", "", text).replace("（必选）", "").strip()
+            if text:
+                names.setdefault(found["id"], text)
+    return _PLACEHOLDER.sub(lambda m: names.get(m["id"], m["fallback"]) if m["id"] in names
+                            else m["fallback"], html)
 
 
 def redirect(url: str, request: Request | None = None, message: str | None = None) -> RedirectResponse:
@@ -297,9 +325,9 @@ def safe_next(target: str | None) -> str | None:
 
 
 ERROR_TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 405: "不支持该请求方法",
-                409: "与当前状态冲突",
-                413: "内容过大", 422: "无法办理", 429: "请求过于频繁", 500: "服务器内部错误",
-                503: "服务暂时不可用"}
+                409: "现在还不能办理这一步",
+                413: "内容过大", 422: "提交的内容需要更正", 429: "操作过于频繁，请稍后再试",
+                500: "服务器内部错误", 503: "服务暂时不可用"}
 
 
 def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
@@ -434,6 +462,17 @@ def has_route(context: Any, name: str) -> bool:
     return True
 
 
+@pass_context
+def page_path(context: Any, name: str) -> str:
+    """The path of the page route called ``name`` — never an API route that shares the name
+    (``public_rents`` is both the page ``/rents`` and the JSON ``/api/v1/rents``)."""
+    app = context["request"].app
+    for c in iter_route_contexts(app.routes):
+        if isinstance(c.original_route, PageRoute) and c.original_route.name == name:
+            return str(c.original_route.url_path_for(name))
+    return str(app.url_path_for(name))
+
+
 def param(name: str) -> Any:
     """A parameter of ``rules/parameters.toml`` as in force today, for the pages' general
     texts ("10 个工作日", "90 m²"): decimals with their significant digits, ratios as
@@ -446,4 +485,5 @@ def param(name: str) -> Any:
     return value
 
 
-templates.env.globals.update(has_route=has_route, nav_for=nav_for, public_nav=PUBLIC, param=param)
+templates.env.globals.update(has_route=has_route, nav_for=nav_for, public_nav=PUBLIC, param=param,
+                             page_path=page_path)

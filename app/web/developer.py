@@ -23,14 +23,15 @@ from starlette.datastructures import FormData
 from app.accounts.deps import SessionDep
 from app.accounts.enums import Role
 from app.accounts.models import User
+from app.approval import materials as approval_materials
 from app.approval import service
 from app.approval.facts import COMMITMENT_TEXT
 from app.approval.repository import get_project
-from app.approval.schemas import ProjectIn, SubmitIn, SupplementIn, WithdrawIn
+from app.approval.schemas import ConstructionStartIn, ProjectIn, SubmitIn, SupplementIn, WithdrawIn
 from app.approval.views import project_view
-from app.core import clock
-from app.core.errors import ProblemError
-from app.core.spreadsheets import csv_problem
+from app.core import clock, media
+from app.core.errors import InvalidInput, ProblemError
+from app.core.spreadsheets import csv_problem, csv_text, xlsx_row
 from app.operation import service as operation
 from app.operation.schemas import (
     CompletionIn,
@@ -207,6 +208,16 @@ def supplement(request: Request, session: SessionDep, project_id: int, form: For
                "已补充材料，审查计时恢复")
 
 
+@router.post("/projects/{project_id:int}/construction-start", name="project_construction_start")
+def construction_start(request: Request, session: SessionDep, project_id: int, form: Form,
+                       user: User = DEVELOPER) -> Response:
+    """开工日期 (第二十四条), counted by the plans' progress (第六条)."""
+    return act(request, session, user, project_id, "construction_start", form,
+               lambda f: from_form(ConstructionStartIn, {"started_on": optional(f, "started_on")}),
+               lambda data: service.record_construction_start(session, user, project_id, data.started_on),
+               "已记录开工日期")
+
+
 @router.post("/projects/{project_id:int}/completion", name="project_completion")
 def completion(request: Request, session: SessionDep, project_id: int, form: Form,
                user: User = DEVELOPER) -> Response:
@@ -262,11 +273,19 @@ def request_exit(request: Request, session: SessionDep, project_id: int, form: F
 # ---- units from a CSV file ------------------------------------------------------------------
 
 UNIT_COLUMNS = ("building", "floor", "number", "building_area_m2", "kind", "unit_type")
-COLUMN_LABELS = {"building": "楼栋（building）", "floor": "楼层（floor）", "number": "房号（number）",
-                 "building_area_m2": "建筑面积（building_area_m2）", "kind": "类型（kind）",
-                 "unit_type": "户型（unit_type）"}
+# The template's Chinese headers (first) and the other names a header may have.
+HEADERS = {"building": ("楼栋", "building"), "floor": ("楼层", "floor"), "number": ("房号", "number"),
+           "building_area_m2": ("建筑面积（m²）", "建筑面积", "建筑面积(m²)", "building_area_m2"),
+           "kind": ("类型", "房源类型", "kind"), "unit_type": ("户型", "户型名称", "unit_type")}
+COLUMN_LABELS = {code: names[0] for code, names in HEADERS.items()}
 KIND_WORDS = {"住宅型": "residential", "住宅": "residential", "宿舍型": "dormitory", "宿舍": "dormitory"}
+TEMPLATE_EXAMPLE = [("1栋", 2, "201", "36.00", "住宅型", "一室户"),
+                    ("1栋", 2, "202", "52.00", "住宅型", "一室一厅")]
 MAX_ERRORS = 20
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MAGIC = b"PK\x03\x04"
+UNITS_FILE_MAX_BYTES = 5 * 1024 * 1024   # a 20,000-row sheet is ~1 MB
+UNITS_FILE_MAX_ROWS = 20_001              # header + RegisterUnitsIn's 20,000 units
 
 
 class UnitsFileError(Exception):
@@ -281,24 +300,96 @@ def _decode(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnitsFileError(["文件不是 UTF-8 或 GBK 编码的 CSV 文本"])
+    raise UnitsFileError(["文件不是 UTF-8 或 GBK 编码的 CSV 文本，也不是 XLSX 工作簿"])
 
 
-def parse_units_csv(content: bytes) -> tuple[list[UnitIn], list[int]]:
-    """The units of the file and the file line of each (for messages); every bad line is
-    named by its line number in the file (the header is line 1)."""
+def _column_name(index: int, xlsx: bool) -> str:
+    """Column ``index`` (0-based) as a person finds it: a letter in a workbook, a number in CSV."""
+    if not xlsx:
+        return f"第 {index + 1} 列"
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters} 列"
+
+
+def parse_units_file(content: bytes) -> tuple[list[UnitIn], list[int]]:
+    """The units of a CSV or XLSX file (told apart by content, not by name) and the file line
+    of each; every bad cell is named by its line and column (the header is line 1)."""
     if not content.strip():
         raise UnitsFileError(["文件是空的"])
-    reader = csv.DictReader(io.StringIO(_decode(content)))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in UNIT_COLUMNS if c not in header and c != "unit_type"]
+    if len(content) > UNITS_FILE_MAX_BYTES:
+        raise UnitsFileError([f"文件超过 {UNITS_FILE_MAX_BYTES // (1024 * 1024)} MB"])
+    xlsx = content.startswith(XLSX_MAGIC)
+    rows = _xlsx_rows(content) if xlsx else _csv_lines(content)
+    return _units_of(rows, xlsx)
+
+
+def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(_decode(content)))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a line that is not CSV (a field over the module's limit)
+            raise UnitsFileError([f"第 {reader.line_num} 行：{csv_problem(exc)}"]) from None
+        yield reader.line_num, row
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows as text. Read-only (streamed), formulas never evaluated: a cell
+    holding a formula is refused, named by its line and column."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception:  # not a workbook, encrypted, broken zip …
+        raise UnitsFileError(["文件不是可读取的 XLSX 工作簿（请另存为 .xlsx 或 CSV）"]) from None
+    try:
+        sheet = book.worksheets[0]
+        for line, row in enumerate(sheet.iter_rows(), start=1):
+            if line > UNITS_FILE_MAX_ROWS:
+                raise UnitsFileError([f"行数超过 {UNITS_FILE_MAX_ROWS - 1:,} 行房源"])
+            values = []
+            for index, cell in enumerate(row):
+                value = cell.value
+                formula = getattr(cell, "data_type", None) == "f"
+                if formula or (isinstance(value, str) and value.startswith("=")):
+                    raise UnitsFileError([f"第 {line} 行 {_column_name(index, True)}：单元格是公式，"
+                                          "请改为直接填写数值"])
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                values.append("" if value is None else str(value))
+            yield line, values
+    finally:
+        book.close()
+
+
+def _units_of(rows: Iterator[tuple[int, list[str]]], xlsx: bool) -> tuple[list[UnitIn], list[int]]:
+    first = next(rows, None)
+    if first is None:
+        raise UnitsFileError(["文件是空的"])
+    header = [h.strip() for h in first[1]]
+    columns: dict[str, int] = {}
+    for code, names in HEADERS.items():
+        for index, name in enumerate(header):
+            if name in names:
+                columns.setdefault(code, index)
+    missing = [COLUMN_LABELS[c] for c in UNIT_COLUMNS if c not in columns and c != "unit_type"]
     if missing:
-        raise UnitsFileError([f"第 1 行：缺少列 {'、'.join(missing)}（列名：{','.join(UNIT_COLUMNS)}）"])
+        names = "、".join(COLUMN_LABELS.values())
+        raise UnitsFileError([f"第 1 行：缺少列 {'、'.join(missing)}（列名：{names}；可下载模板填写）"])
     found: list[UnitIn] = []
     lines: list[int] = []
     problems: list[str] = []
-    for line, row in _csv_rows(reader, problems):
-        values = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+    for line, row in rows:
+        if len(found) + len(problems) >= UNITS_FILE_MAX_ROWS:
+            raise UnitsFileError([f"行数超过 {UNITS_FILE_MAX_ROWS - 1:,} 行房源"])
+        values = {code: (row[i].strip() if i < len(row) and row[i] is not None else "")
+                  for code, i in columns.items()}
         if not any(values.values()):
             continue
         kind = KIND_WORDS.get(values.get("kind", ""), values.get("kind", ""))
@@ -311,8 +402,11 @@ def parse_units_csv(content: bytes) -> tuple[list[UnitIn], list[int]]:
             lines.append(line)
         except ValidationError as exc:
             detail = FormState().add_validation(exc)
-            problems += [f"第 {line} 行：{COLUMN_LABELS.get(p.field or '', p.field)}：{p.message}"
-                         for p in detail.problems]
+            for p in detail.problems:
+                code = p.field or ""
+                where = f"{_column_name(columns[code], xlsx)}（{COLUMN_LABELS[code]}）" if code in columns \
+                    else COLUMN_LABELS.get(code, code)
+                problems.append(f"第 {line} 行 {where}：{p.message}")
         if len(problems) >= MAX_ERRORS:
             problems.append("（错误过多，仅列出前面的行）")
             break
@@ -323,18 +417,21 @@ def parse_units_csv(content: bytes) -> tuple[list[UnitIn], list[int]]:
     return found, lines
 
 
-def _csv_rows(reader: csv.DictReader[str], problems: list[str]) -> Iterator[tuple[int, dict[Any, Any]]]:
-    """The rows of ``reader`` with their line; a line that is not CSV (a field over the csv
-    module's limit) ends the file with a problem naming it."""
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            problems.append(f"第 {reader.reader.line_num} 行：{csv_problem(exc)}")  # the line it failed on
-            return
-        yield reader.line_num, row
+def units_template(fmt_: str) -> tuple[bytes, str]:
+    """The units upload template (Chinese headers, two example rows): CSV (UTF-8 with BOM, so
+    Excel opens it as such) or XLSX; its cells go through app.core.spreadsheets."""
+    header = list(COLUMN_LABELS.values())
+    if fmt_ == "csv":
+        return ("\ufeff" + csv_text([header, *TEMPLATE_EXAMPLE])).encode("utf-8"), "text/csv; charset=utf-8"
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("房源清单")
+    for row in (header, *TEMPLATE_EXAMPLE):
+        sheet.append(xlsx_row(sheet, list(row)))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue(), XLSX_TYPE
 
 
 ROW_IN_MESSAGE = re.compile(r"^第 \d+ 行(与第 \d+ 行)?")
@@ -348,6 +445,42 @@ def _line_of(field: str | None, lines: list[int]) -> int | None:
     return None
 
 
+@router.post("/projects/{project_id:int}/materials", name="project_material_upload")
+def upload_material(request: Request, session: SessionDep, project_id: int, form: Form,
+                    user: User = DEVELOPER) -> Response:
+    """One file of a 附件5 item (PDF or image, checked by content): :func:`app.approval.materials.upload`."""
+    f = FormState.of(form)
+    code = text(form, "code")
+    files = media.uploads([v for v in form.getlist("file")], "file", media.MAX_PLAN_BYTES, indexed=False)
+    try:
+        if not files:
+            raise InvalidInput("请选择要上传的文件（PDF 或 JPEG/PNG 图片）", field="file")
+        attempt(session, approval_materials.upload, session, user, project_id, code, files[0])
+    except ProblemError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        f.add_problem(exc)
+        return project_page(request, session, user, project_id, forms={f"material_{code}": f},
+                            status_code=exc.status if exc.status in (409, 422) else 422)
+    return redirect(f"/projects/{project_id}#materials", request, "申报材料已上传")
+
+
+@router.get("/units-template.csv", name="units_template_csv")
+def units_template_csv(_: User = DEVELOPER) -> Response:
+    """The units upload template as CSV (Chinese headers, two example rows)."""
+    content, media_type = units_template("csv")
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": "attachment; filename=units-template.csv"})
+
+
+@router.get("/units-template.xlsx", name="units_template_xlsx")
+def units_template_xlsx(_: User = DEVELOPER) -> Response:
+    """The units upload template as XLSX."""
+    content, media_type = units_template("xlsx")
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": "attachment; filename=units-template.xlsx"})
+
+
 @router.post("/projects/{project_id:int}/units", name="project_units")
 def upload_units(request: Request, session: SessionDep, project_id: int, form: Form,
                  user: User = DEVELOPER) -> Response:
@@ -358,8 +491,8 @@ def upload_units(request: Request, session: SessionDep, project_id: int, form: F
     file = upload(form, "file")
     try:
         if file is None:
-            raise UnitsFileError(["请选择要上传的 CSV 文件"])
-        parsed, lines = parse_units_csv(file.file.read())
+            raise UnitsFileError(["请选择要上传的 CSV 或 XLSX 文件"])
+        parsed, lines = parse_units_file(file.file.read(UNITS_FILE_MAX_BYTES + 1))
     except UnitsFileError as exc:
         for message in exc.messages:
             f.add("file", message)

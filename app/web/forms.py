@@ -40,6 +40,17 @@ def loc_path(loc: Iterable[Any]) -> str:
     return text
 
 
+# What a refusal means to the person and what to do, by the problem's type (the API keeps
+# its RFC 9457 titles; a page says it in plain words).
+HEADINGS = {
+    "validation": "请更正下列标出的内容后再提交。",
+    "conflict": "现在还不能办理这一步：原因见下，处理后再提交（或刷新页面查看最新状态）。",
+    "rule-violation": "不符合《实施办法》的规定：请按下列条款修改后再提交。",
+    "too-many-requests": "操作过于频繁，请稍后再试。",
+    "forbidden": "您没有办理这一步的权限。",
+}
+
+
 @dataclass
 class Problem:
     message: str
@@ -102,12 +113,12 @@ class FormState:
     def add_problem(self, exc: ProblemError, rename: Rename = _identity) -> FormState:
         """A service's refusal: its field, and each violation with its field and article."""
         if exc.violations:
-            for finding in exc.violations:
-                self.add(rename(finding.field) if finding.field else None, finding.message,
-                         finding.article)
+            for finding in exc.violations:  # (a finding without a field: the refusal's own)
+                where = finding.field or exc.field
+                self.add(rename(where) if where else None, finding.message, finding.article)
         else:
             self.add(rename(exc.field) if exc.field else None, exc.detail)
-        self.detail = exc.title
+        self.detail = HEADINGS.get(exc.slug, exc.title)
         return self
 
 

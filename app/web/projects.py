@@ -28,15 +28,17 @@ from app.accounts import repository as accounts_repo
 from app.accounts.deps import SessionDep
 from app.accounts.enums import Role
 from app.accounts.models import User
+from app.approval import materials as approval_materials
 from app.approval import repository as approval_repo
 from app.approval import review
+from app.approval import service as approval_service
 from app.approval import views as approval_views
 from app.approval.checks import project_checks
 from app.approval.enums import EVER_CERTIFIED
 from app.approval.enums import ProjectStatus as S
 from app.approval.facts import COMMITMENT_TEXT, facts_of
 from app.approval.workflows import allowed_actions
-from app.core import clock
+from app.core import clock, media
 from app.core.errors import NotFound, ProblemError
 from app.core.paging import Page
 from app.leases import repository as leases_repo
@@ -120,6 +122,9 @@ def project_page(request: Request, session: Session, user: User, project_id: int
         "p": view, "project": project, "history": history,
         "clock": clock_or_none(session, project),
         "checks": project_checks(session, project, facts_of(project), clock.today()),
+        "materials": _materials_by_code(session, project.id),
+        "can_upload_materials": (user.role == Role.developer
+                                 and project.status not in approval_materials.CLOSED),
         "dispatches": [approval_views.dispatch_view(d) for d in project.dispatches],
         "material_requests": list(project.material_requests),
         "meeting": approval_repo.meeting_of(session, project.id),
@@ -151,8 +156,7 @@ def project_page(request: Request, session: Session, user: User, project_id: int
     if "priority_group" in context["actions"]:  # the employers a tenant's profile names
         context["priority_organizations"] = accounts_repo.organizations(session)
     if "dispatch" in context["actions"]:
-        sent = {d["department_id"] for d in context["dispatches"]}
-        context["departments"] = [d for d in accounts_repo.review_departments(session) if d.id not in sent]
+        context["departments"] = approval_service.dispatch_options(session, project)
     if context["rents"]:
         context["appraisal_options"] = [
             (a["id"], f"第 {a['id']} 号：{a['appraiser']}，{a['appraised_on'].isoformat()}，"
@@ -163,12 +167,35 @@ def project_page(request: Request, session: Session, user: User, project_id: int
     return render(request, "projects/detail.html", context, status_code=status_code)
 
 
+def _materials_by_code(session: Session, project_id: int) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for m in approval_repo.current_materials(session, project_id):
+        found.setdefault(m.code, []).append({"id": m.id, "name": m.name, "uploaded_at": m.uploaded_at,
+                                             "size_kb": max(1, round(m.size / 1024)),
+                                             "content_type": m.content_type})
+    return found
+
+
+@router.get("/materials/{material_id:int}", name="project_material")
+def material_file(session: SessionDep, material_id: int,
+                  user: User = require(*PROJECT_READERS)) -> Response:
+    """A 附件5 material, to the project's parties only (404 for anyone else); shown in the
+    browser (a PDF or an image), beside the checklist."""
+    found = approval_repo.material(session, user, material_id)
+    extension = {"application/pdf": ".pdf", "image/png": ".png"}.get(found.content_type, ".jpg")
+    return Response(media.read(found.path), media_type=found.content_type, headers={
+        "Content-Disposition": f"inline; filename=material-{found.id}{extension}",
+        "X-Content-Type-Options": "nosniff"})
+
+
 def unplaced(forms: dict[str, FormState], context: dict[str, Any]) -> list[FormState]:
     """Refused forms the page does not show (the step is no longer offered in this state, a
     subsidy already paid, a violation's button): their messages go at the top of the page
     instead of being lost."""
     shown = context["actions"]
     placed = set(shown)
+    if context.get("can_upload_materials"):  # each 附件5 item's own upload form
+        placed |= {name for name in forms if name.startswith("material_")}
     if "subsidy_pay" in shown:
         placed |= {f"subsidy_pay_{s['id']}" for s in context["subsidies"] if s["paid_on"] is None}
     if "file_rent" in shown:

@@ -142,9 +142,12 @@ def sign_commitment(request: Request, session: SessionDep, form: Form, user: Use
 
 def _apply_page(request: Request, session: Any, f: FormState, status_code: int = 200,
                 cursor: int | None = None) -> Response:
-    housing = views.housing_page(tenants_repo.housing_on_offer(session, cursor=cursor, limit=PAGE))
+    housing = views.with_unit_types(session, views.housing_page(
+        tenants_repo.housing_on_offer(session, cursor=cursor, limit=PAGE)))
+    viewer = getattr(request.state, "viewer", None)
     return render(request, "tenant/apply.html", {
         "f": f, "housing": housing.items,
+        "holds_lease": lease_repo.has_active_lease(session, viewer.id) if viewer else False,
         "next_url": f"/tenant/apply?cursor={housing.next_cursor}" if housing.next_cursor else None},
         status_code=status_code)
 

@@ -17,6 +17,23 @@ from tests.conftest import fake_uscc
 REVIEW_DAY = date(2025, 6, 3)  # a Tuesday, in a year the built-in calendar covers
 
 
+def _sample_pdf() -> bytes:
+    """A one-page PDF: a 附件5 material (issue 21)."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer)
+    sheet.drawString(72, 720, "house safety appraisal")
+    sheet.showPage()
+    sheet.save()
+    return buffer.getvalue()
+
+
+SAMPLE_PDF = _sample_pdf()
+
+
 def application(**overrides: Any) -> dict[str, Any]:
     """A complete, valid annex-2/annex-3 application (a conversion of an office building)."""
     data: dict[str, Any] = {
@@ -69,6 +86,22 @@ class Cast:
     def file(self, **overrides: Any) -> int:
         return self.post("developer", "/api/v1/projects", application(**overrides), expect=201)["id"]
 
+    def attach_materials(self, project_id: int) -> None:
+        """Upload the 附件5 items due with the application (issue 21; needed from the date of
+        ``materials_upload_required``, so earlier days keep their history as it was)."""
+        from app.core import clock
+        from rules.params import value_at
+
+        if not value_at("materials_upload_required", clock.today()):
+            return
+        checks = self.get("developer", f"/api/v1/projects/{project_id}/checks")
+        for item in checks["materials"]:
+            if item.get("due_at_application"):
+                response = self.client.post(f"/api/v1/projects/{project_id}/materials",
+                                            headers=self.as_("developer"), data={"code": item["code"]},
+                                            files={"file": ("鉴定报告.pdf", SAMPLE_PDF, "application/pdf")})
+                assert response.status_code == 201, response.text
+
     def department_id(self, code: str) -> int:
         return next(d["id"] for d in self.get("office", "/api/v1/departments") if d["code"] == code)
 
@@ -88,6 +121,8 @@ class Cast:
         current = self.get("developer", f"/api/v1/projects/{project_id}")["status"]
         names = ["draft"] + [name for name, _, _ in steps]
         for name, who, (action, payload) in steps[names.index(current):]:
+            if action == "submit":
+                self.attach_materials(project_id)
             body = self.post(who, f"/api/v1/projects/{project_id}/{action}", payload)
             if name == state:
                 return body

@@ -10,6 +10,7 @@ P = "/api/v1/projects"
 def accepted(cast, today, on: date) -> int:
     today(on)
     project_id = cast.file()
+    cast.attach_materials(project_id)  # (from 2026-12-01, issue 21)
     cast.post("developer", f"{P}/{project_id}/submit", {})
     cast.post("office", f"{P}/{project_id}/accept", {})
     return project_id

@@ -26,7 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.core.documents.fonts import cjk_font_name
+from app.core.documents.fonts import cjk_font_name, has_glyph
 from app.core.documents.models import CertificateDocument, NoticeDocument
 from app.core.documents.qr import QrFlowable
 
@@ -56,7 +56,8 @@ def decimal_text(value: Decimal, places: int = 2) -> str:
 
 
 def area_text(value: Decimal) -> str:
-    return f"{decimal_text(value)} m²"
+    """12,345.60 m² — or 平方米 should the font in use lack the ² glyph (never a ``m�``)."""
+    return f"{decimal_text(value)} {'m²' if has_glyph('²') else '平方米'}"
 
 
 def investment_text(yuan: Decimal) -> str:
@@ -80,23 +81,35 @@ def chinese_ordinal(n: int) -> str:
 
 # ---- styles -------------------------------------------------------------------------------
 
-def _styles() -> dict[str, ParagraphStyle]:
+def _styles(scale: float = 1.0) -> dict[str, ParagraphStyle]:
+    """The text styles, every size multiplied by ``scale`` (a certificate shrinks to one page)."""
     font = cjk_font_name()
-    body = ParagraphStyle("body", fontName=font, fontSize=11, leading=16, wordWrap="CJK",
+
+    def z(value: float) -> float:
+        return round(value * scale, 2)
+
+    body = ParagraphStyle("body", fontName=font, fontSize=z(11), leading=z(16), wordWrap="CJK",
                           alignment=TA_JUSTIFY)
     return {
-        "title": ParagraphStyle("title", parent=body, fontSize=20, leading=28, alignment=TA_CENTER,
-                                spaceAfter=2 * mm),
-        "number": ParagraphStyle("number", parent=body, alignment=TA_CENTER, spaceAfter=4 * mm),
+        "title": ParagraphStyle("title", parent=body, fontSize=z(20), leading=z(28),
+                                alignment=TA_CENTER, spaceAfter=z(2 * mm)),
+        "number": ParagraphStyle("number", parent=body, alignment=TA_CENTER, spaceAfter=z(4 * mm)),
         "body": body,
-        "indent": ParagraphStyle("indent", parent=body, firstLineIndent=22, spaceBefore=2 * mm),
-        "item": ParagraphStyle("item", parent=body, leftIndent=22, firstLineIndent=0),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=10, leading=14, alignment=TA_LEFT),
-        "label": ParagraphStyle("label", parent=body, fontSize=10, leading=14, alignment=TA_CENTER),
+        "indent": ParagraphStyle("indent", parent=body, firstLineIndent=z(22), spaceBefore=z(2 * mm)),
+        "item": ParagraphStyle("item", parent=body, leftIndent=z(22), firstLineIndent=0),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=z(10), leading=z(14), alignment=TA_LEFT),
+        "label": ParagraphStyle("label", parent=body, fontSize=z(10), leading=z(14),
+                                alignment=TA_CENTER),
         "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
-        "caption": ParagraphStyle("caption", parent=body, fontSize=8, leading=11, alignment=TA_LEFT),
-        "revoked": ParagraphStyle("revoked", parent=body, textColor=RED, spaceAfter=2 * mm),
+        "caption": ParagraphStyle("caption", parent=body, fontSize=z(8), leading=z(11),
+                                  alignment=TA_LEFT),
+        "revoked": ParagraphStyle("revoked", parent=body, textColor=RED, spaceAfter=z(2 * mm)),
     }
+
+
+# A certificate is one A4 page (annex 3 is one sheet): when its text does not fit at full size,
+# it is set again at these scales, largest first; the last is used whatever its length.
+CERTIFICATE_SCALES = (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6)
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -107,15 +120,16 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 # ---- shared blocks ------------------------------------------------------------------------
 
 def _signature_block(styles: dict[str, ParagraphStyle], *, issuer: str, issued_on: date,
-                     verify_url: str, caption: str) -> Flowable:
+                     verify_url: str, caption: str, scale: float = 1.0) -> Flowable:
     """QR code with its caption and URL on the left; issuer and date on the right."""
     width = A4[0] - 2 * MARGIN
     note_width = 45 * mm
+    qr = QR_SIZE * max(scale, 0.8)  # the code stays large enough to scan
     note = [_p(caption, styles["caption"]), _p(verify_url, styles["caption"])]
-    signature = [Spacer(0, QR_SIZE / 2 - 8 * mm), _p(issuer, styles["right"]),
+    signature = [Spacer(0, qr / 2 - 8 * mm * scale), _p(issuer, styles["right"]),
                  _p(chinese_date(issued_on), styles["right"])]
-    table = Table([[QrFlowable(verify_url, QR_SIZE), note, signature]],
-                  colWidths=[QR_SIZE, note_width, width - QR_SIZE - note_width])
+    table = Table([[QrFlowable(verify_url, qr), note, signature]],
+                  colWidths=[qr, note_width, width - qr - note_width])
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("VALIGN", (2, 0), (2, 0), "TOP"),
@@ -124,12 +138,20 @@ def _signature_block(styles: dict[str, ParagraphStyle], *, issuer: str, issued_o
         ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
-    return KeepTogether([Spacer(0, 5 * mm), table])
+    return KeepTogether([Spacer(0, 5 * mm * scale), table])
 
 
 def _build(flowables: Sequence[Flowable], *, title: str, author: str, subject: str,
            over_page: Callable[[Canvas, BaseDocTemplate], None] | None = None) -> bytes:
     """Lay out A4 pages; ``over_page`` draws on top of each finished page (the revocation stamp)."""
+    return _build_counted(flowables, title=title, author=author, subject=subject,
+                          over_page=over_page)[0]
+
+
+def _build_counted(flowables: Sequence[Flowable], *, title: str, author: str, subject: str,
+                   over_page: Callable[[Canvas, BaseDocTemplate], None] | None = None
+                   ) -> tuple[bytes, int]:
+    """:func:`_build` and the number of pages it made."""
     buffer = io.BytesIO()
     doc = BaseDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                           topMargin=VERTICAL_MARGIN, bottomMargin=VERTICAL_MARGIN, title=title,
@@ -142,7 +164,7 @@ def _build(flowables: Sequence[Flowable], *, title: str, author: str, subject: s
         template.onPageEnd = over_page
     doc.addPageTemplates([template])
     doc.build(list(flowables))
-    return buffer.getvalue()
+    return buffer.getvalue(), doc.page
 
 
 # ---- certificate --------------------------------------------------------------------------
@@ -221,9 +243,18 @@ def _revoked_stamp(canvas: Canvas, _doc: BaseDocTemplate, text: str = "已撤销
 
 
 def render_certificate_pdf(doc: CertificateDocument) -> bytes:
-    """景德镇市保障性租赁住房项目认定书 (附件3); one no longer in force carries a red mark
-    (已撤销, or 已退出 after an approved exit) with the date and the reason."""
-    styles = _styles()
+    """景德镇市保障性租赁住房项目认定书 (附件3) on one A4 page; one no longer in force carries a
+    red mark (已撤销, or 已退出 after an approved exit) with the date and the reason."""
+    pdf = b""
+    for scale in CERTIFICATE_SCALES:
+        pdf, pages = _certificate_at(doc, scale)
+        if pages == 1:
+            break
+    return pdf
+
+
+def _certificate_at(doc: CertificateDocument, scale: float) -> tuple[bytes, int]:
+    styles = _styles(scale)
     inactive = INACTIVE.get(doc.status)
     story: list[Flowable] = [_p(CERTIFICATE_TITLE, styles["title"]),
                              _p(f"证书编号：{doc.number}", styles["number"])]
@@ -244,9 +275,10 @@ def render_certificate_pdf(doc: CertificateDocument) -> bytes:
         story += [_p(f"{chinese_ordinal(n)}、{text}", styles["item"])
                   for n, text in enumerate(doc.benefits, start=1)]
     story.append(_signature_block(styles, issuer=doc.issuer, issued_on=doc.issued_on,
-                                  verify_url=doc.verify_url, caption="扫码核验证书真伪"))
-    return _build(story, title=f"{CERTIFICATE_TITLE}（{doc.number}）", author=doc.issuer,
-                  subject=doc.project_name, over_page=_stamp(inactive[0]) if inactive else None)
+                                  verify_url=doc.verify_url, caption="扫码核验证书真伪", scale=scale))
+    return _build_counted(story, title=f"{CERTIFICATE_TITLE}（{doc.number}）", author=doc.issuer,
+                          subject=doc.project_name,
+                          over_page=_stamp(inactive[0]) if inactive else None)
 
 
 # ---- notice -------------------------------------------------------------------------------

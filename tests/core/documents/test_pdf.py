@@ -147,6 +147,7 @@ def test_truetype_cjk_font_is_embedded() -> None:
 def test_without_truetype_fonts_falls_back_to_cid_font(monkeypatch: pytest.MonkeyPatch,
                                                        caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setattr(fonts, "CANDIDATE_PATHS", ())
+    monkeypatch.setattr(fonts, "BUNDLED_FONT", "/nonexistent/shipped.ttc")  # a stripped install
     monkeypatch.setattr(get_settings(), "pdf_font", None)
 
     assert fonts.cjk_font_name() == fonts.CID_FALLBACK
@@ -170,6 +171,7 @@ def test_unusable_configured_font_is_skipped(monkeypatch: pytest.MonkeyPatch, tm
     bogus = tmp_path / "not-a-font.ttf"
     bogus.write_bytes(b"definitely not TrueType")
     monkeypatch.setattr(fonts, "CANDIDATE_PATHS", ())
+    monkeypatch.setattr(fonts, "BUNDLED_FONT", "/nonexistent/shipped.ttc")
     monkeypatch.setattr(get_settings(), "pdf_font", str(bogus))
 
     assert fonts.cjk_font_name() == fonts.CID_FALLBACK
