@@ -14,9 +14,11 @@ from rules.art40_41_violations import ViolationKind as ViolationKind
 
 
 class LeaseStatus(Labelled):
-    """active → in_transition (a home acquired, 第三十八条) → ended; active → renewed (a new
+    """pending (waiting for its contract to be signed by both, app.contracts) → active;
+    active → in_transition (a home acquired, 第三十八条) → ended; active → renewed (a new
     lease follows at term end, 第三十五条); active | in_transition → terminated (第四十条)."""
 
+    pending = "pending", "待签约"
     active = "active", "履行中"
     in_transition = "in_transition", "过渡期中"
     renewed = "renewed", "已续租（至期满）"
@@ -28,6 +30,9 @@ class LeaseStatus(Labelled):
 ACTIVE = (LeaseStatus.active, LeaseStatus.in_transition)
 # Still occupying the unit until ``ends_on`` (a renewed lease runs to its term's end).
 HOLDING = (*ACTIVE, LeaseStatus.renewed)
+# Reserving the unit and its tenant: holding, or waiting for its contract to be signed by both
+# (a pending lease blocks a second lease of the unit and a second lease for the person).
+RESERVING = (LeaseStatus.pending, *HOLDING)
 
 
 class LeaseKind(Labelled):

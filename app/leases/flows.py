@@ -42,7 +42,7 @@ def housing_fund_check(session: Session, user: User, months: int, continuous: bo
     properties, _ = tenants_repo.registry_facts(session, user)
     owns = any(p.acquired_on is None or p.acquired_on <= today for p in properties)
     return housing_fund_eligibility(months, continuous, owns, spouse_owns_home,
-                                    repository.has_active_lease(session, user.id), today)
+                                    repository.has_active_lease(session, user.id, pending=False), today)
 
 
 def import_registry(session: Session, actor: Actor, kind: str, filename: str, content: bytes,

@@ -23,7 +23,9 @@ from app.leases.enums import (
     ACTIVE,
     HOLDING,
     OPEN_OCCUPANCY,
+    RESERVING,
     LeaseKind,
+    LeaseStatus,
     OccupantStatus,
     ViolationParty,
     ViolationStatus,
@@ -74,10 +76,12 @@ def leases(session: Session, user: User, *, cursor: int | None,
                   limit=limit)
 
 
-def has_active_lease(session: Session, person_id: int) -> bool:
-    """Whether the person holds, or occupies under an employer, a lease still running."""
+def has_active_lease(session: Session, person_id: int, *, pending: bool = True) -> bool:
+    """Whether the person holds, or occupies under an employer, a lease still running; with
+    ``pending`` (the default: one lease per person) a lease waiting for its contract counts too."""
     today = clock.today()
-    own = select(Lease.id).where(Lease.tenant_id == person_id, Lease.status.in_(ACTIVE),
+    states = (LeaseStatus.pending, *ACTIVE) if pending else ACTIVE
+    own = select(Lease.id).where(Lease.tenant_id == person_id, Lease.status.in_(states),
                                  Lease.ends_on >= today)
     placed = select(LeaseOccupant.id).join(Lease, Lease.id == LeaseOccupant.lease_id).where(
         LeaseOccupant.tenant_id == person_id, LeaseOccupant.status == OccupantStatus.placed,
@@ -88,7 +92,7 @@ def has_active_lease(session: Session, person_id: int) -> bool:
 def unit_overlaps(session: Session, unit_id: int, start: date, end: date,
                   exclude: int | None = None) -> bool:
     """Whether another lease holds the unit at some day of ``start``–``end``."""
-    stmt = select(Lease.id).where(Lease.unit_id == unit_id, Lease.status.in_(HOLDING),
+    stmt = select(Lease.id).where(Lease.unit_id == unit_id, Lease.status.in_(RESERVING),
                                   Lease.start_on <= end, Lease.ends_on >= start)
     if exclude is not None:
         stmt = stmt.where(Lease.id != exclude)
@@ -98,7 +102,7 @@ def unit_overlaps(session: Session, unit_id: int, start: date, end: date,
 def person_overlaps(session: Session, person_id: int, start: date, end: date,
                     exclude: int | None = None) -> bool:
     """Whether the person holds, or occupies, another lease at some day of ``start``–``end``."""
-    own = select(Lease.id).where(Lease.tenant_id == person_id, Lease.status.in_(HOLDING),
+    own = select(Lease.id).where(Lease.tenant_id == person_id, Lease.status.in_(RESERVING),
                                  Lease.start_on <= end, Lease.ends_on >= start)
     if exclude is not None:
         own = own.where(Lease.id != exclude)

@@ -134,7 +134,11 @@ def _start_bounds(unit: Unit, start_on: date, today: date) -> None:
 
 
 def create(session: Session, user: User, data: LeaseIn) -> Lease:
-    """The operator signs a lease for an approved application, or with an employer (整体配租)."""
+    """The operator concludes a lease for an approved application, or with an employer (整体配租).
+
+    The lease waits for its contract (待签约, ``pending``): it reserves the unit and the person
+    at once, and comes into force when the contract is signed by both (:func:`contract_signed`,
+    called by ``app.contracts``)."""
     if (data.application_id is None) == (data.employer_organization_id is None):
         raise InvalidInput("个人配租须提供 application_id，整体配租须提供 employer_organization_id（二选一）",
                            field="application_id")
@@ -181,14 +185,15 @@ def create(session: Session, user: User, data: LeaseIn) -> Lease:
                   monthly_rent=data.monthly_rent, rate_per_m2=rate, rent_standard_id=standard.id,
                   market_rent_per_m2=_appraised_rent(standard, unit.unit_type),
                   building_area_m2=unit.building_area_m2, prepaid_rent=data.prepaid_rent,
-                  deposit=data.deposit, status=LeaseStatus.active, signed_on=today,
+                  deposit=data.deposit, status=LeaseStatus.pending, signed_on=today,
                   signed_by_id=user.id)
     session.add(lease)
     unit.status = UnitStatus.leased
     if application is not None:
         application.status = ApplicationStatus.leased
         tenants.notify(session, application.applicant_id, NoticeKind.lease_signed,
-                       f"您的电子租赁合同 {lease.number} 已签订，租期 {data.start_on} 至 {data.end_on}")
+                       f"您的电子租赁合同 {lease.number} 已订立，租期 {data.start_on} 至 {data.end_on}；"
+                       "运营单位发出合同文本后请在线签署，双方签署后合同生效")
     session.flush()
     record(session, actor=user, action="lease.signed", entity_type="lease", entity_id=lease.id,
            summary={"number": lease.number, "unit_id": unit.id, "kind": lease.kind,
@@ -634,4 +639,17 @@ def terminate(session: Session, user: User, lease_id: int, data: TerminateIn) ->
                        f"因{lease.ended_reason}，租赁合同 {lease.number} 已于 {today} 解除，房屋收回")
     record(session, actor=user, action="lease.terminated", entity_type="lease", entity_id=lease.id,
            summary={"violation_id": violation.id, "kind": violation.kind})
+    return lease
+
+
+# ---- the contract signed by both (app.contracts calls down here) --------------------------------
+
+def contract_signed(session: Session, user: User, lease: Lease) -> Lease:
+    """The lease's contract was signed by the tenant and countersigned by the operator: a lease
+    waiting for it (待签约) comes into force (第二十三条: the platform's electronic lease). A lease
+    already in force (signed before contracts existed, or renewed) stays as it is."""
+    if lease.status == LeaseStatus.pending:
+        lease.status = LeaseStatus.active
+        record(session, actor=user, action="lease.in_force", entity_type="lease", entity_id=lease.id,
+               summary={"number": lease.number})
     return lease

@@ -35,7 +35,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased
 
 from app.accounts.models import Organization, User
-from app.approval.enums import IN_OPERATION
+from app.approval.enums import EVER_CERTIFIED, IN_OPERATION
 from app.approval.models import Project
 from app.audit.models import AuditEvent
 from app.core import clock
@@ -355,6 +355,20 @@ class EventFilter:
     actor: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+
+
+def lease_project_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every project that can have leases (certified once), by name: the
+    auditor's picker instead of a raw id box (bounded: the city's certified projects)."""
+    return [(r.id, r.name) for r in session.execute(
+        select(Project.id, Project.name).where(Project.status.in_([s.value for s in EVER_CERTIFIED]))
+        .order_by(Project.name, Project.id))]
+
+
+def organization_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every organisation, by name (operators and employers)."""
+    return [(r.id, r.name) for r in session.execute(
+        select(Organization.id, Organization.name).order_by(Organization.name, Organization.id))]
 
 
 def events_page(session: Session, flt: EventFilter, *, cursor: int | None, limit: int,

@@ -41,6 +41,7 @@ from app.leases import repository as lease_repo
 from app.leases import service as leases
 from app.leases import views as lease_views
 from app.leases.enums import (
+    RESERVING,
     ExtensionStatus,
     HomeAcquiredHow,
     LeaseKind,
@@ -64,6 +65,7 @@ from app.operation.service import rate_for
 from app.tenants import repository as tenants_repo
 from app.tenants import views as tenant_views
 from app.tenants.enums import ApplicationStatus
+from app.web.contracts import lease_contracts
 from app.web.core import Form, attempt, page_router, redirect, render, require
 from app.web.forms import FormState, Rename, from_form, optional, text
 from app.web.pager import PAGE, next_url
@@ -154,7 +156,8 @@ def sign(request: Request, session: SessionDep, form: Form,
             raise
         return _sign_page(request, session, user, f.add_problem(exc),
                           exc.status if exc.status in (409, 422) else 422)
-    return redirect(f"/leases/{lease.id}", request, f"已签订电子租赁合同 {lease.number}")
+    return redirect(f"/leases/{lease.id}", request,
+                    f"已订立租赁合同 {lease.number}：请出具合同文本，双方在线签署后生效")
 
 
 # ---- one lease ---------------------------------------------------------------------------------
@@ -182,7 +185,11 @@ def _lease_page(request: Request, session: Session, user: User, lease_id: int,
               if step in o["allowed_actions"]}
     shown |= {f"rectified_{v['violation_id']}" for v in violations if "rectified" in v["allowed_actions"]}
     today = clock.today()
+    contracts = lease_contracts(session, user, lease.id)  # issue 16: its contract and supplements
     return render(request, "leases/detail.html", {
+        "contracts": contracts,
+        "may_issue_contract": (user.role == Role.developer and lease.status in RESERVING
+                               and not any(c["kind"] == "contract" for c in contracts)),
         "lease": view, "qr": qr_svg(lease_url(view["verify_reference"])),
         "verify_path": f"/leases/{view['verify_reference']}/verify",
         "occupants": occupants, "violations": violations, "actions": actions,

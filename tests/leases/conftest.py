@@ -29,3 +29,28 @@ def lease_body(place: City, application_id: int | None, unit: int = 0, **kw: Any
                             "monthly_rent": "1039.50", "prepaid_rent": "1039.50",
                             "deposit": "1039.50"}
     return body | kw
+
+
+SAFETY_TERMS = "承租人遵守消防、用电、用气安全规定；运营单位维护公共部位消防设施。"
+
+
+def in_force(client: Any, lease: dict[str, Any], party: dict[str, str],
+             operator: dict[str, str]) -> dict[str, Any]:
+    """A lease waits for its contract (待签约) until both sign it (issue 16): the operator issues
+    and sends the contract, the tenant (``party``: or the employer) signs with their password
+    and the document's hash, the operator countersigns. Returns the lease, now in force."""
+    from tests.conftest import PASSWORD
+
+    def post(path: str, body: dict[str, Any], headers: dict[str, str], expect: int = 200) -> Any:
+        response = client.post(f"/api/v1{path}", json=body, headers=headers)
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    contract = post("/contracts", {"lease_id": lease["id"], "safety_terms": SAFETY_TERMS}, operator, 201)
+    post(f"/contracts/{contract['id']}/send", {}, operator)
+    confirm = {"password": PASSWORD, "document_sha256": contract["document_sha256"]}
+    post(f"/contracts/{contract['id']}/sign", confirm, party)
+    post(f"/contracts/{contract['id']}/countersign", confirm, operator)
+    response = client.get(f"/api/v1/leases/{lease['id']}", headers=operator)
+    assert response.status_code == 200 and response.json()["status"] == "active", response.text
+    return response.json()

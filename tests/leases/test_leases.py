@@ -3,7 +3,7 @@
 from datetime import date
 
 from tests.conftest import count
-from tests.leases.conftest import apply, approve, lease_body
+from tests.leases.conftest import apply, approve, in_force, lease_body
 
 LEASES = "/api/v1/leases"
 
@@ -15,16 +15,24 @@ def approved(city, tenant, **kw) -> tuple:
     return person, application["id"]
 
 
-def sign(city, body, expect=201) -> dict:
+def sign(city, body, expect=201, party: dict | None = None) -> dict:
+    """The operator concludes the lease; with ``party`` (the tenant's or the employer's headers)
+    both then sign its contract, so the lease is in force."""
     response = city.client.post(LEASES, json=body, headers=city.cast.headers["developer"])
     assert response.status_code == expect, response.text
-    return response.json()
+    if party is None:
+        return response.json()
+    return in_force(city.client, response.json(), party, city.cast.headers["developer"])
 
 
 def test_lease_signed_and_publicly_verifiable(city, tenant) -> None:
     person, application = approved(city, tenant, name="李小青")
     lease = sign(city, lease_body(city, application))
-    assert lease["number"].startswith("ZL2025") and lease["status"] == "active"
+    assert lease["number"].startswith("ZL2025") and lease["status"] == "pending"
+    # not in force until the contract is signed by both (issue 16)
+    waiting = city.client.get(f"{LEASES}/{lease['verify_reference']}/verify").json()
+    assert waiting["valid"] is False and waiting["status_label"] == "待签约"
+    lease = in_force(city.client, lease, person.headers, city.cast.headers["developer"])
     assert lease["rent_cap"] == "1039.5000" and lease["monthly_rent"] == "1039.50"
     mine = city.client.get(LEASES, headers=person.headers).json()
     assert [x["number"] for x in mine] == [lease["number"]]
@@ -143,7 +151,7 @@ def test_employer_lease_places_eligible_staff_and_keeps_history(city, tenant, ma
     eligibility check of that moment (第三十一、三十二条); the history is kept."""
     employer = make_org(name="景德镇某陶瓷企业")
     staff_login = login(make_user("employer", organization_id=employer.id))
-    lease = sign(city, lease_body(city, None, employer_organization_id=employer.id))
+    lease = sign(city, lease_body(city, None, employer_organization_id=employer.id), party=staff_login)
     assert lease["kind"] == "employer" and lease["employer"] == "景德镇某陶瓷企业"
     worker = tenant(name="赵工")
     invited = city.client.post(f"{LEASES}/{lease['id']}/occupants", headers=staff_login,
@@ -175,8 +183,8 @@ def test_employer_lease_places_eligible_staff_and_keeps_history(city, tenant, ma
 
 
 def test_renewal_in_the_window_after_a_fresh_check(city, tenant, today) -> None:
-    _, application = approved(city, tenant)
-    lease = sign(city, lease_body(city, application))
+    person, application = approved(city, tenant)
+    lease = sign(city, lease_body(city, application), party=person.headers)
     early = city.client.post(f"{LEASES}/{lease['id']}/renew", json={"months": 12},
                              headers=city.cast.headers["developer"])
     assert early.status_code == 422 and early.json()["violations"][0]["article"] == "第三十五条"
@@ -192,7 +200,7 @@ def test_renewal_refused_when_no_longer_eligible(city, tenant, today) -> None:
     from tests.leases.conftest import csv_file
 
     person, application = approved(city, tenant)
-    lease = sign(city, lease_body(city, application))
+    lease = sign(city, lease_body(city, application), party=person.headers)
     city.client.post("/api/v1/registry/properties", headers=city.cast.headers["admin"],
                      files=csv_file([f"{person.id_number},珠山区某小区,珠山区,2020-01-01"],
                                     "id_number,address,district,acquired_on"))
@@ -208,7 +216,10 @@ def test_housing_fund_check(city, tenant) -> None:
     url = "/api/v1/tenants/me/housing-fund-eligibility"
     no_lease = city.client.get(url, params={"contribution_months": 12}, headers=person.headers).json()
     assert no_lease["eligible"] is False
-    sign(city, lease_body(city, application, start_on="2025-06-03", end_on="2025-12-31"))
+    lease = sign(city, lease_body(city, application, start_on="2025-06-03", end_on="2025-12-31"))
+    waiting = city.client.get(url, params={"contribution_months": 6}, headers=person.headers).json()
+    assert waiting["eligible"] is False  # a lease waiting for its contract is not in force yet
+    in_force(city.client, lease, person.headers, city.cast.headers["developer"])
     five = city.client.get(url, params={"contribution_months": 5}, headers=person.headers).json()
     six = city.client.get(url, params={"contribution_months": 6}, headers=person.headers).json()
     assert five["eligible"] is False and six["eligible"] is True

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.leases import service
 from app.leases.models import LeaseOccupant
 from tests.conftest import PASSWORD, count, fake_id_number
-from tests.leases.conftest import apply, approve, lease_body
+from tests.leases.conftest import apply, approve, in_force, lease_body
 
 LEASES = "/api/v1/leases"
 MINE = "/api/v1/tenants/me/placements"
@@ -29,8 +29,9 @@ def whole(city, make_org, make_user, login) -> dict[str, Any]:
     """An employer's whole-unit lease (2025-07-01 to 2026-06-30) and its HR staff logged in."""
     employer = make_org(name="景德镇某陶瓷企业")
     hr = login(make_user("employer", organization_id=employer.id))
-    lease = city.cast.post("developer", LEASES, lease_body(
-        city, None, unit=1, employer_organization_id=employer.id), expect=201)
+    lease = in_force(city.client, city.cast.post("developer", LEASES, lease_body(
+        city, None, unit=1, employer_organization_id=employer.id), expect=201), hr,
+        city.cast.as_("developer"))
     return {"lease": lease, "hr": hr, "url": f"{LEASES}/{lease['id']}/occupants"}
 
 
@@ -49,7 +50,8 @@ def housed(city, tenant) -> Any:
     person = tenant(name="周有房")
     application = apply(city, person)["id"]
     approve(city, application)
-    city.cast.post("developer", LEASES, lease_body(city, application), expect=201)
+    in_force(city.client, city.cast.post("developer", LEASES, lease_body(city, application), expect=201),
+             person.headers, city.cast.as_("developer"))
     return person
 
 
@@ -154,7 +156,7 @@ def test_an_invitation_never_blocks_the_persons_own_lease(city, tenant, whole) -
     application = apply(city, worker)["id"]  # invited, not placed: may apply
     approve(city, application)
     own = city.cast.post("developer", LEASES, lease_body(city, application), expect=201)
-    assert own["status"] == "active"
+    assert own["status"] == "pending"  # waiting for its contract, and already reserving the person
     (invitation,) = placements(city, worker)
     refused = city.client.post(f"{MINE}/{invitation['id']}/accept", headers=worker.headers)
     assert refused.status_code == 409 and "每人限一套" in refused.json()["detail"]

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from tests.leases.conftest import apply, approve, csv_file, lease_body
+from tests.leases.conftest import apply, approve, csv_file, in_force, lease_body
 
 LEASES = "/api/v1/leases"
 
@@ -13,7 +13,7 @@ def signed(city, tenant, start_on: str = "2025-07-01", **kw) -> tuple:
     approve(city, application)
     lease = city.cast.post("developer", LEASES, lease_body(city, application, start_on=start_on,
                                                           end_on="2027-06-30"), expect=201)
-    return person, lease
+    return person, in_force(city.client, lease, person.headers, city.cast.as_("developer"))
 
 
 def test_tenant_reports_a_home_and_the_transition_starts(city, tenant) -> None:
@@ -118,8 +118,9 @@ def test_the_12_months_are_the_tenants_a_short_lease_continues_to_the_transition
     person = tenant()
     application = apply(city, person)["id"]
     approve(city, application)
-    short = city.cast.post("developer", LEASES, lease_body(
-        city, application, start_on="2025-07-01", end_on="2025-12-31"), expect=201)
+    short = in_force(city.client, city.cast.post("developer", LEASES, lease_body(
+        city, application, start_on="2025-07-01", end_on="2025-12-31"), expect=201), person.headers,
+        city.cast.as_("developer"))
     today(date(2025, 7, 20))
     reported = city.client.post(f"{LEASES}/{short['id']}/home-acquired", headers=person.headers,
                                 json={"acquired_on": "2025-07-15", "how": "purchase"})
@@ -179,7 +180,8 @@ def test_a_renewed_lease_keeps_the_day_the_tenancy_was_agreed(city, tenant, toda
     person = tenant()
     application = apply(city, person)["id"]
     approve(city, application)
-    first = city.cast.post("developer", LEASES, lease_body(city, application), expect=201)
+    first = in_force(city.client, city.cast.post("developer", LEASES, lease_body(city, application),
+                                                 expect=201), person.headers, city.cast.as_("developer"))
     today(date(2026, 6, 1))
     renewed = city.cast.post("developer", f"{LEASES}/{first['id']}/renew", {"months": 12}, expect=201)
     today(date(2026, 7, 2))

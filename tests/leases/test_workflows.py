@@ -30,7 +30,7 @@ from app.leases.schemas import (
     ViolationIn,
 )
 from app.leases.workflows import LEASE, OCCUPANT, VIOLATION, OccupantNow
-from tests.leases.conftest import City, apply, approve, lease_body
+from tests.leases.conftest import City, apply, approve, in_force, lease_body
 
 LEASES = "/api/v1/leases"
 # The roles that may read a lease (whoever else asks is answered 404 before any table).
@@ -63,12 +63,13 @@ def world(city, tenant, make_org, make_user, login, session) -> World:
     person = tenant(name="李小青")
     application = apply(city, person)["id"]
     approve(city, application)
-    individual = city.cast.post("developer", LEASES, lease_body(city, application), expect=201)
+    operator = city.cast.as_("developer")
+    individual = in_force(city.client, city.cast.post("developer", LEASES, lease_body(city, application),
+                                                      expect=201), person.headers, operator)
     employer = make_org(name="景德镇某陶瓷企业")
     hr = make_user("employer", organization_id=employer.id)
-    whole = city.cast.post("developer", LEASES, lease_body(city, None, unit=1,
-                                                           employer_organization_id=employer.id),
-                           expect=201)
+    whole = in_force(city.client, city.cast.post("developer", LEASES, lease_body(
+        city, None, unit=1, employer_organization_id=employer.id), expect=201), login(hr), operator)
     worker = tenant(name="赵工")
     users = {"developer": city.cast.developer, "office": city.cast.office, "employer": hr,
              "tenant": session.get(User, person.user_id), "auditor": make_user("auditor"),

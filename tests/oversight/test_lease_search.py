@@ -15,6 +15,7 @@ from tests.conftest import count
 from tests.leases.conftest import (
     apply,
     approve,
+    in_force,
     lease_body,
     operate,
     tenant,  # noqa: F401  (fixture)
@@ -32,13 +33,14 @@ def leased(cast, tenant, make_org, make_user, login, session):  # noqa: F811
     for i, (person, rent) in enumerate(zip(people, ("1039.50", "900.00"), strict=True)):
         application = apply(city, person)["id"]
         approve(city, application)
-        numbers.append(cast.post("developer", "/api/v1/leases", lease_body(
-            city, application, unit=i, monthly_rent=rent, start_on=f"2025-0{7 + i}-01",
-            end_on="2026-06-30"), expect=201)["number"])
+        numbers.append(in_force(cast.client, cast.post("developer", "/api/v1/leases", lease_body(
+            city, application, unit=i, monthly_rent=rent, deposit=rent, start_on=f"2025-0{7 + i}-01",
+            end_on="2026-06-30"), expect=201), person.headers, cast.as_("developer"))["number"])
     employer = make_org(name="景德镇某陶瓷企业")
-    numbers.append(cast.post("developer", "/api/v1/leases", lease_body(
-        city, None, unit=2, employer_organization_id=employer.id, monthly_rent="1000.00",
-        start_on="2025-09-01", end_on="2026-08-31"), expect=201)["number"])
+    hr = login(make_user("employer", organization_id=employer.id))
+    numbers.append(in_force(cast.client, cast.post("developer", "/api/v1/leases", lease_body(
+        city, None, unit=2, employer_organization_id=employer.id, monthly_rent="1000.00", deposit="1000.00",
+        start_on="2025-09-01", end_on="2026-08-31"), expect=201), hr, cast.as_("developer"))["number"])
     lease_ids = {n: session.execute(text("SELECT id FROM lease WHERE number = :n"), {"n": n}).scalar()
                  for n in numbers}
     cast.post("developer", f"/api/v1/leases/{lease_ids[numbers[1]]}/violations", {

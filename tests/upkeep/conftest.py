@@ -19,6 +19,7 @@ from tests.leases.conftest import (  # noqa: F401  (fixtures re-used here)
     approve,
     cast,
     city,
+    in_force,
     lease_body,
     tenant,
 )
@@ -65,8 +66,9 @@ class Home:
 def make_home(place: City, person: Person, unit: int = 0) -> Home:
     found = apply(place, person)
     approve(place, found["id"])
-    lease = place.cast.post("developer", f"{API}/leases", lease_body(place, found["id"], unit=unit),
-                            expect=201)
+    lease = in_force(place.client, place.cast.post("developer", f"{API}/leases",
+                                                   lease_body(place, found["id"], unit=unit), expect=201),
+                     person.headers, place.cast.as_("developer"))
     return Home(place, person, lease["id"], place.unit_ids[unit])
 
 

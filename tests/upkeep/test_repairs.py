@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.upkeep.models import RepairEvent
 from tests.conftest import count
+from tests.leases.conftest import in_force
 from tests.upkeep.conftest import API, Home, jpeg, make_home, place_occupant, png
 
 
@@ -126,6 +127,7 @@ def test_a_placed_occupant_reports_on_the_employer_s_unit(home: Home, tenant, ma
     lease = home.city.cast.post("developer", f"{API}/leases", {
         "unit_id": home.city.unit_ids[1], "employer_organization_id": employer.id,
         "start_on": "2025-07-01", "end_on": "2026-06-30", "monthly_rent": "1039.50"}, expect=201)
+    lease = in_force(home.client, lease, staff, home.operator())
     occupant = tenant(name="赵职工")
     place_occupant(home, lease["id"], staff, occupant)
     made = home.report(headers=occupant.headers, unit_id=home.city.unit_ids[1])

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.leases.models import Lease, LeaseOccupant, Violation
-from tests.leases.conftest import City, apply, approve, csv_file, lease_body
+from tests.leases.conftest import City, apply, approve, csv_file, in_force, lease_body
 from tests.web.conftest import text_of
 from tests.web.test_workflows import field_error, input_value
 
@@ -26,12 +26,14 @@ def count(session: Session, model: Any) -> int:
 
 
 def signed(city: City, tenant: Any, unit: int = 0, **kw: Any) -> tuple[Any, dict[str, Any]]:
-    """A tenant with a lease of unit ``unit`` (2025-07-01 to 2026-06-30), signed through the API."""
+    """A tenant with a lease of unit ``unit`` (2025-07-01 to 2026-06-30) in force: concluded and
+    its contract signed by both through the API."""
     person = tenant(**kw)
     application_id = apply(city, person)["id"]
     approve(city, application_id)
-    return person, city.cast.post("developer", LEASES, lease_body(city, application_id, unit=unit),
-                                  expect=201)
+    return person, in_force(city.client, city.cast.post(
+        "developer", LEASES, lease_body(city, application_id, unit=unit), expect=201), person.headers,
+        city.cast.as_("developer"))
 
 
 def logged_in(person: Any, username: str) -> Any:
@@ -129,7 +131,7 @@ def test_a_longer_transition_asked_and_decided(city, tenant, person, make_user, 
 
 
 def test_the_employer_places_and_moves_out_staff(city, tenant, person, make_org, make_user,
-                                                 session) -> None:
+                                                 session, login) -> None:
     """整体配租 (issue 14): the employer invites; the page answers the same for every number
     and shows each invitation masked; the person accepts on their own page (after the
     eligibility check), and only then does the employer see a (masked) name."""
@@ -137,6 +139,7 @@ def test_the_employer_places_and_moves_out_staff(city, tenant, person, make_org,
     staff = make_user("employer", organization_id=employer.id)
     lease = city.cast.post("developer", LEASES, lease_body(city, None, employer_organization_id=employer.id),
                            expect=201)
+    lease = in_force(city.client, lease, login(staff), city.cast.as_("developer"))
     url = f"/leases/{lease['id']}"
     hr = logged_in(person, staff.username)
     page = hr.get(url)
