@@ -5,6 +5,13 @@
 #   docker run -p 8000:8000 -e BAOZU_DATABASE_URL=postgresql+psycopg://... \
 #     -e BAOZU_SECRET_KEY=... -e BAOZU_DATA_KEY=... \
 #     -e FORWARDED_ALLOW_IPS=<the load balancer's addresses> baozu
+# The job worker (reminders before deadlines, e-mail/SMS deliveries; docs/jobs.md) runs as a
+# second container from the same image, with the same database and settings (the web server
+# never runs jobs; several workers may run, each occurrence still runs once):
+#   docker run -e BAOZU_DATABASE_URL=postgresql+psycopg://... -e BAOZU_SECRET_KEY=... \
+#     -e BAOZU_DATA_KEY=... -e BAOZU_AUDIT_KEY=... -e BAOZU_SMTP_HOST=smtp.example.cn \
+#     -e BAOZU_SMTP_USERNAME=... -e BAOZU_SMTP_PASSWORD=... baozu baozu worker
+# (on SQLite, one worker beside one web container sharing the database file's volume.)
 # Each gunicorn worker (WEB_CONCURRENCY) is one event loop with its own database pools:
 # 2 × BAOZU_DB_POOL_SIZE connections to the primary per worker (docs/concurrency.md sizes
 # them against PostgreSQL's max_connections across workers and containers).

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrate seed clean
+.PHONY: run worker test lint migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,18 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.runtime
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-## Start the service on the embedded SQLite database with demo data (127.0.0.1:8000).
+## Start the service on the embedded SQLite database with demo data (127.0.0.1:8000), and the
+## job worker (reminders, e-mail/SMS) beside it in the background; stopping the server stops it.
 run: $(VENV)/.runtime
 	$(BIN)/baozu migrate
 	$(BIN)/baozu seed-demo
+	$(BIN)/baozu worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/baozu serve --host $(HOST) --port $(PORT)
+
+## The job worker alone (scheduled reminders, e-mail and SMS deliveries; docs/jobs.md).
+worker: $(VENV)/.runtime
+	$(BIN)/baozu worker
 
 ## Run the whole test suite (SQLite by default; BAOZU_TEST_DATABASE_URL for PostgreSQL).
 test: $(VENV)/.dev

@@ -24,7 +24,8 @@ from typing import Any
 JobFunction = Callable[[Any, datetime], int]
 
 # Every module that declares jobs; the worker imports them all (add yours here).
-JOB_MODULES: list[str] = []
+JOB_MODULES: list[str] = ["app.notices.jobs", "app.reminders.jobs", "app.planning.jobs",
+                          "app.access.jobs"]
 
 
 @dataclass(frozen=True)

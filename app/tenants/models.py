@@ -207,18 +207,3 @@ class Lottery(Base):
     def _plain(self, _: str, value: str | None) -> str | None:
         return plain(value)
 
-
-class TenantNotice(Base):
-    """A message to a tenant about their case: decisions, transitions, violations."""
-
-    __tablename__ = "tenant_notice"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))  # NoticeKind
-    message: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=now)
-
-    @validates("kind")
-    def _plain(self, _: str, value: str | None) -> str | None:
-        return plain(value)

@@ -16,6 +16,8 @@ from app.approval.models import Project
 from app.core.errors import InvalidInput, NotFound
 from app.core.paging import DEFAULT_LIMIT, Page, keyset, keyset_by, mapped
 from app.core.personal_data import id_number_digest
+from app.notices import repository as notices_repo
+from app.notices.models import Notice
 from app.operation.enums import RentStandardStatus, UnitStatus
 from app.operation.models import RentStandard, Unit
 from app.operation.repository import operating_projects
@@ -27,7 +29,6 @@ from app.tenants.models import (
     PublicRentalRecord,
     TenantApplication,
     TenantCommitment,
-    TenantNotice,
     TenantProfile,
 )
 from rules import art32_eligibility as art32
@@ -110,6 +111,19 @@ def housing_on_offer(session: Session, *, cursor: int | None = None,
                    exists(select(Unit.id).where(*published))))
     return keyset(session, stmt, Project.id, cursor=cursor, limit=limit, descending=False,
                   scalars=False)
+
+
+def housing_unit_types(session: Session, project_ids: list[int]) -> list[Any]:
+    """The published units of these projects by unit type and area: (project_id, unit_type,
+    kind, building_area_m2, count). One statement for a page of projects."""
+    if not project_ids:
+        return []
+    return list(session.execute(
+        select(Unit.project_id, Unit.unit_type, Unit.kind, Unit.building_area_m2,
+               func.count(Unit.id).label("count"))
+        .where(Unit.project_id.in_(project_ids), Unit.status == UnitStatus.published)
+        .group_by(Unit.project_id, Unit.unit_type, Unit.kind, Unit.building_area_m2)
+        .order_by(Unit.project_id, Unit.building_area_m2, Unit.unit_type)))
 
 
 # ---- applications ----------------------------------------------------------------------------
@@ -208,10 +222,9 @@ def priority_groups_page(session: Session, project_id: int, *, cursor: int | Non
 # ---- notices -----------------------------------------------------------------------------------
 
 def notices_page(session: Session, user: User, *, cursor: int | None,
-                 limit: int) -> Page[TenantNotice]:
-    """A tenant's notices, newest first (keyset by id)."""
-    return keyset(session, select(TenantNotice).where(TenantNotice.user_id == user.id),
-                  TenantNotice.id, cursor=cursor, limit=limit)
+                 limit: int) -> Page[Notice]:
+    """A tenant's notices, newest first (keyset by id): the notice centre's (app.notices)."""
+    return notices_repo.notices_page(session, user, cursor=cursor, limit=limit)
 
 
 # ---- lotteries ---------------------------------------------------------------------------------

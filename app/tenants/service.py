@@ -16,8 +16,10 @@ from app.accounts.enums import Role
 from app.accounts.models import Organization, User
 from app.audit.service import record
 from app.core.errors import InvalidInput, RuleViolation
+from app.notices import service as notices
 from app.tenants import repository
-from app.tenants.models import COMMITMENT_VERSION, TenantCommitment, TenantNotice, TenantProfile
+from app.tenants.enums import NoticeKind
+from app.tenants.models import COMMITMENT_VERSION, TenantCommitment, TenantProfile
 from app.tenants.schemas import CommitmentIn, DeclarationIn, ProfileIn
 from rules import art32_eligibility as art32
 from rules.decision import Decision, Finding
@@ -61,8 +63,9 @@ def sign_commitment(session: Session, user: User, data: CommitmentIn, *,
 
 
 def notify(session: Session, user_id: int, kind: str, message: str) -> None:
-    """A notice to a tenant about their case (``kind``: a :class:`~app.tenants.enums.NoticeKind`)."""
-    session.add(TenantNotice(user_id=user_id, kind=kind, message=message))
+    """A notice to a tenant about their case (``kind``: a :class:`~app.tenants.enums.NoticeKind`),
+    through the notice centre (app.notices: 站内信, and SMS if the tenant chose it)."""
+    notices.send(session, user_id=user_id, kind=kind, title=NoticeKind.label_of(kind), message=message)
 
 
 def eligibility(session: Session, person: User, declaration: DeclarationIn | dict[str, Any],

@@ -7,6 +7,7 @@ table (:mod:`app.tenants.workflows`) lets the viewer do with each object now.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,8 +25,11 @@ from app.tenants.models import (
     TenantApplication,
 )
 from app.tenants.workflows import TENANT_APPLICATION
+from rules import format as fmt
+from rules.art36_37_rent import lease_rent_cap
 from rules.decision import Decision
 from rules.identifiers import mask_id_number
+from rules.project_facts import UnitKind
 
 # ---- the tenant themself ---------------------------------------------------------------------
 
@@ -133,6 +137,31 @@ def housing_view(row: Any) -> dict[str, Any]:
     return {"project_id": row.id, "name": row.name, "district": row.district,
             "address": row.address, "operator": row.operator_unit_name,
             "units_available": row.units_available, "rates": row.rates}
+
+
+def with_unit_types(session: Session, page: Page[dict[str, Any]]) -> Page[dict[str, Any]]:
+    """Each project of a housing page with its unit types on offer: type, kind, building area,
+    count and the monthly rent (area × the filed standard for that type, 第三十六、三十七条)."""
+    rows = repository.housing_unit_types(session, [h["project_id"] for h in page.items])
+    by_project: dict[int, list[dict[str, Any]]] = {}
+    for h in page.items:
+        by_project[h["project_id"]] = h["unit_types"] = []
+    for r in rows:
+        housing = next(h for h in page.items if h["project_id"] == r.project_id)
+        rate = _rate_for(housing["rates"], r.unit_type)
+        by_project[r.project_id].append({
+            "unit_type": r.unit_type or "—", "kind": UnitKind(r.kind).label,
+            "area": fmt.area(r.building_area_m2), "count": r.count,
+            "monthly_rent": fmt.yuan(lease_rent_cap(r.building_area_m2, rate)) if rate else None})
+    return page
+
+
+def _rate_for(rates: list[dict[str, Any]], unit_type: str | None) -> Decimal | None:
+    """The filed rate of a unit type, or the project's single rate for every type."""
+    exact = [r for r in rates if r.get("unit_type") == unit_type and unit_type]
+    general = [r for r in rates if not r.get("unit_type")]
+    chosen = (exact or general or [None])[0]
+    return Decimal(str(chosen["rate_per_m2"])) if chosen else None
 
 
 def lottery_view(lottery: Lottery) -> dict[str, Any]:
