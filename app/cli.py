@@ -144,6 +144,70 @@ def serve(
                 proxy_headers=True, loop="uvloop", http="httptools", **SERVER_OPTIONS)
 
 
+@cli.command()
+def worker(
+    once: Annotated[bool, typer.Option(
+        help="只补跑一次（各任务最近一次错过的执行与排队中的手动任务）后退出")] = False,
+) -> None:
+    """启动定时任务进程（APScheduler）：期限提醒、邮件短信发送等。可与 Web 服务同时运行多个，
+    每次计划执行只运行一次（docs/jobs.md）。"""
+    import logging
+
+    from app.core.db import database
+    from app.jobs import service
+    from app.jobs import worker as runner
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    sessions = database().write_sessions
+    if once:
+        caught = service.catch_up(sessions)
+        queued = service.run_queued(sessions)
+        typer.echo(f"补跑 {len(caught)} 个任务，执行 {len(queued)} 个手动任务")
+        return
+    runner.run(sessions)
+
+
+@cli.command("simulate-access")
+def simulate_access(
+    operator: Annotated[str, typer.Option("--operator", help="运营单位账号（登记模拟设备和凭证）")] = "dev1",
+    project: Annotated[int | None, typer.Option(
+        "--project", help="项目编号（默认：该单位的第一个项目）")] = None,
+    elsewhere: Annotated[int | None, typer.Option(
+        "--elsewhere", help="承租人凭证另在此项目通行（默认：该单位的第二个项目）")] = None,
+    days: Annotated[int, typer.Option("--days", min=1, max=180, help="回放的天数")] = 30,
+) -> None:
+    """回放一个月的门禁通行记录（经设备接口的同一路径），含闲置、转借与在其他项目通行的房源，然后重算门禁提示。"""
+    from app.access import signals, simulator
+    from app.accounts.repository import find_user
+    from app.approval.models import Project
+    from app.audit.service import SYSTEM
+
+    with transaction() as session:
+        try:
+            user = find_user(session, operator)
+        except ProblemError:
+            user = None
+        if user is None or user.organization_id is None:
+            fail(f"没有运营单位账号 {operator}")
+        assert user is not None
+        ids = list(session.scalars(select(Project.id).where(
+            Project.organization_id == user.organization_id).order_by(Project.id)))
+        target = project or (ids[0] if ids else None)
+        if target is None:
+            fail("该单位没有项目")
+        other = elsewhere or next((i for i in ids if i != target), None)
+        try:
+            done = simulator.replay_month(session, user, target, elsewhere_project_id=other, days=days)
+            result = signals.compute(session, SYSTEM)
+        except ProblemError as exc:
+            fail(exc.detail)
+    typer.echo(f"已回放 {done.events} 条事件：接收 {done.accepted}，重复 {done.duplicates}；"
+               f"新增提示 {result['raised']} 条，更新 {result['updated']} 条")
+    for story, leases in done.stories.items():
+        if leases and story != "normal":
+            typer.echo(f"  {story}：合同 {', '.join(map(str, leases))}")
+
+
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """载入演示数据（仅在数据库中尚无演示数据时），并打印演示账号。"""

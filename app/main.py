@@ -11,23 +11,31 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import PROJECT_ROOT
+from app.access.api import router as access_router
 from app.accounts.api import router as auth_router
 from app.accounts.security import prepare_password_checks
 from app.approval.api import public as certificates_router
 from app.approval.api import router as projects_router
 from app.calendar.api import router as calendar_router
+from app.contracts.api import public as contracts_public_router
+from app.contracts.api import router as contracts_router
 from app.core.config import SettingsError, get_settings
 from app.core.db import database
 from app.core.errors import install_error_handlers
 from app.core.health import router as health_router
 from app.core.http_hygiene import install as install_http_hygiene
+from app.jobs.api import router as jobs_router
 from app.leases.api import public as leases_public_router
 from app.leases.api import router as leases_router
+from app.notices.api import router as notices_router
 from app.operation.api import public as lifecycle_public_router
 from app.operation.api import router as lifecycle_router
 from app.oversight.api import dashboard_router
 from app.oversight.api import router as audit_router
 from app.parameters.api import router as parameters_router
+from app.planning.api import public as planning_public_router
+from app.planning.api import router as planning_router
+from app.reminders.api import router as reminders_router
 from app.tenants.api import public as tenants_public_router
 from app.tenants.api import router as tenants_router
 from app.upkeep.api import router as upkeep_router
@@ -75,7 +83,10 @@ def create_app() -> FastAPI:
     for router in (auth_router, calendar_router, parameters_router, audit_router, dashboard_router,
                    projects_router,
                    certificates_router, lifecycle_router, lifecycle_public_router, tenants_router,
-                   tenants_public_router, leases_router, leases_public_router, upkeep_router):
+                   tenants_public_router, leases_router, leases_public_router, contracts_router,
+                   contracts_public_router,
+                   upkeep_router, access_router, jobs_router, notices_router, reminders_router,
+                   planning_router, planning_public_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health_router)
     app.include_router(pages_router)

@@ -1,5 +1,6 @@
 """Every ORM model, imported so the metadata is complete (Alembic, tests of migrations)."""
 
+from app.access.models import AccessCredential, AccessDevice, AccessEvent, AccessSignal
 from app.accounts.models import Department, Organization, User
 from app.approval.models import (
     Certificate,
@@ -10,13 +11,17 @@ from app.approval.models import (
     Project,
     ProjectBenefit,
     ProjectEvent,
+    ProjectMaterial,
     ReviewDispatch,
     ReviewMeeting,
 )
 from app.audit.models import AuditChainHead, AuditEvent
 from app.calendar.models import CalendarYear
+from app.contracts.models import ContractTemplate, LeaseContract, LeaseProof
 from app.core.db import Base
+from app.jobs.models import JobRun
 from app.leases.models import Lease, LeaseOccupant, Violation
+from app.notices.models import Notice, NoticeDelivery, NoticePreference
 from app.operation.models import (
     Appraisal,
     ExitRequest,
@@ -27,6 +32,8 @@ from app.operation.models import (
     Unit,
 )
 from app.parameters.models import PolicyChange
+from app.planning.models import Fund, FundEntry, Plan, PlanLine, PlanLineProject, StatisticsReport
+from app.reminders.models import Reminder
 from app.tenants.models import (
     Lottery,
     PriorityGroup,
@@ -35,7 +42,6 @@ from app.tenants.models import (
     RegistryImport,
     TenantApplication,
     TenantCommitment,
-    TenantNotice,
     TenantProfile,
 )
 from app.upkeep.models import (
@@ -52,34 +58,52 @@ from app.upkeep.models import (
 metadata = Base.metadata
 
 __all__ = [
+    "AccessCredential",
+    "AccessDevice",
+    "AccessEvent",
+    "AccessSignal",
     "Appraisal",
     "AuditChainHead",
     "AuditEvent",
     "CalendarYear",
     "Certificate",
+    "ContractTemplate",
     "Department",
     "DocumentSequence",
     "EmergencyPlan",
     "ExitRequest",
     "FireSafetyCheck",
+    "Fund",
+    "FundEntry",
+    "JobRun",
     "LeaderDecision",
     "Lease",
+    "LeaseContract",
     "LeaseOccupant",
+    "LeaseProof",
     "Lottery",
     "MaterialRequest",
     "NonconformityNotice",
+    "Notice",
+    "NoticeDelivery",
+    "NoticePreference",
     "OperatorTransfer",
     "Organization",
     "OutgoingNotification",
+    "Plan",
+    "PlanLine",
+    "PlanLineProject",
     "PolicyChange",
     "PriorityGroup",
     "Project",
     "ProjectBenefit",
     "ProjectEvent",
+    "ProjectMaterial",
     "PropertyRecord",
     "PublicRentalRecord",
     "QualitySupervision",
     "RegistryImport",
+    "Reminder",
     "RentStandard",
     "RepairCharge",
     "RepairEvent",
@@ -87,10 +111,10 @@ __all__ = [
     "ReviewDispatch",
     "ReviewMeeting",
     "SafetyInspection",
+    "StatisticsReport",
     "Subsidy",
     "TenantApplication",
     "TenantCommitment",
-    "TenantNotice",
     "TenantProfile",
     "Unit",
     "UpkeepPhoto",

@@ -13,11 +13,15 @@ from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
 from app.accounts.enums import Role
-from app.accounts.models import Organization, User
+from app.accounts.models import Department, Organization, User
 from app.accounts.schemas import OrganizationCreate, UserCreate
+from app.approval import repository as approval_repo
 from app.audit.service import SYSTEM
 from app.core.config import get_settings
+from app.demo.access import seed_access
 from app.demo.leases import seed_tenants
+from app.demo.notices import seed_notices
+from app.demo.planning import seed_planning
 from app.demo.projects import seed_projects
 from app.demo.upkeep import seed_upkeep
 
@@ -45,6 +49,7 @@ DEMO_USERS: list[tuple[str, Role, str, int | None, str | None, str | None]] = [
     ("employer1", Role.employer, "瓷都文旅 人事专员", 2, None, None),
     ("tenant1", Role.tenant, "李青", None, None, "360203199803151236"),
     ("tenant2", Role.tenant, "张景漂", None, None, "360202199607202466"),
+    ("tenant3", Role.tenant, "王瓷", None, None, "360203199909091243"),  # a contract to sign (issue 16)
 ]
 
 
@@ -77,16 +82,34 @@ def seed_demo(session: Session) -> list[DemoLogin]:
                 id_number=id_number, phone="13800000000" if role == Role.tenant else None,
                 organization_id=orgs[org].id if org is not None else None,
                 department_id=department.id if department else None))
+        listed = {u[0] for u in DEMO_USERS}
+        for username, full_name, dept in _department_reviewers(session):
+            if username not in listed:
+                accounts.create_user(session, actor=SYSTEM, data=UserCreate(
+                    username=username, password=DEMO_PASSWORD, role=Role.department,
+                    full_name=full_name, department_id=dept.id))
         seed_projects(session, lambda username: accounts.find_user(session, username))
         seed_tenants(session, lambda username: accounts.find_user(session, username))
         seed_upkeep(session, lambda username: accounts.find_user(session, username))
+        seed_notices(session, lambda username: accounts.find_user(session, username))
+        seed_planning(session, lambda username: accounts.find_user(session, username))
+        seed_access(session, lambda username: accounts.find_user(session, username), DEMO_PASSWORD)
     return demo_logins(session)
+
+
+def _department_reviewers(session: Session) -> list[tuple[str, str, Department]]:
+    """One demo reviewer (``<code>1``) for every department a plan can be sent to, so that any
+    review the office sends can be finished with the demo logins alone (issue 21)."""
+    return [(f"{d.code}1", f"{d.name} 审查员", d) for d in approval_repo.review_departments(session)]
 
 
 def demo_logins(session: Session) -> list[DemoLogin]:
     names = {o.id: o.name for o in session.scalars(select(Organization))}
     logins = []
-    for username, role, full_name, _org, dept, _ in DEMO_USERS:
+    listed = {u[0] for u in DEMO_USERS}
+    extra = [(username, Role.department, full_name, None, d.code, None)
+             for username, full_name, d in _department_reviewers(session) if username not in listed]
+    for username, role, full_name, _org, dept, _ in [*DEMO_USERS, *extra]:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             continue

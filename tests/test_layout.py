@@ -19,8 +19,8 @@ FLOORS = ("core", "audit", "accounts", "jobs", "notices", "calendar", "parameter
           "operation", "tenants", "leases", "contracts", "upkeep", "access", "planning", "reminders",
           "oversight", "web")
 TOP = {"main", "cli", "seed", "models", "demo"}  # composition: may import every floor
-DOMAINS = ("accounts", "calendar", "parameters", "approval", "operation", "tenants", "leases",
-           "upkeep")
+DOMAINS = ("accounts", "jobs", "notices", "calendar", "parameters", "approval", "operation",
+           "tenants", "leases", "contracts", "upkeep", "access", "planning", "reminders")
 DOMAIN_FILES = ("models.py", "schemas.py", "enums.py", "repository.py", "service.py", "views.py",
                 "api.py")
 
@@ -65,7 +65,8 @@ def test_imports_run_downward_only() -> None:
     assert upward == []
 
 
-WORKFLOW_DOMAINS = ("approval", "operation", "tenants", "leases", "upkeep")
+WORKFLOW_DOMAINS = ("approval", "operation", "tenants", "leases", "contracts", "upkeep", "access",
+                    "planning")
 
 
 def test_every_domain_has_the_same_files() -> None:

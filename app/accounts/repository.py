@@ -117,6 +117,14 @@ def organization_id_by_name(session: Session, name: str) -> int | None:
     return session.scalar(select(Organization.id).where(Organization.name == name))
 
 
+def member_ids(session: Session, organization_id: int | None) -> list[int]:
+    """The active accounts of an organisation (who is told what concerns it)."""
+    if organization_id is None:
+        return []
+    return list(session.scalars(select(User.id).where(User.organization_id == organization_id,
+                                                      User.is_active.is_(True)).order_by(User.id)))
+
+
 def organizations(session: Session) -> list[Organization]:
     """Every organisation, by name: the choices of a form's organisation field."""
     return list(session.scalars(select(Organization).order_by(Organization.name)))

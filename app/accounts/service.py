@@ -82,8 +82,9 @@ def create_user(session: Session, *, actor: Actor | None, data: UserCreate) -> U
                 organization_id=data.organization_id, department_id=data.department_id)
     if data.id_number:
         decision = check_id_number(data.id_number, clock.today())
-        if not decision.ok:
-            raise RuleViolation.from_decision(decision)
+        if not decision.ok:  # a typo in the number (GB 11643), not a rule of the regulation
+            raise InvalidInput("；".join(f.message for f in decision.violations) + "。请核对后重新输入",
+                               field="id_number", violations=decision.violations)
         digest = id_number_digest(data.id_number)
         if repository.user_id_by_id_number_digest(session, digest):
             # Someone registering themself is not told whether the number has an account

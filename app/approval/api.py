@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response, status
+from fastapi import Form, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from app.accounts.deps import CurrentUser, SessionDep, require
 from app.accounts.enums import Role
 from app.accounts.models import User
-from app.approval import documents, repository, review, service, views
+from app.approval import documents, materials, repository, review, service, views
 from app.approval.checks import project_checks
 from app.approval.enums import ProjectStatus
 from app.approval.facts import facts_of
-from app.approval.models import Project
+from app.approval.models import Project, ProjectMaterial
 from app.approval.schemas import (
     AcceptIn,
     CertificateRead,
     ChecksRead,
     ClockRead,
+    ConstructionStartIn,
     DispatchIn,
     DispatchRead,
     EventRead,
     LeaderDecisionIn,
+    MaterialForm,
+    MaterialRead,
     MaterialRequestRead,
     MaterialsIn,
     MeetingIn,
@@ -40,7 +43,7 @@ from app.approval.schemas import (
     WithdrawIn,
 )
 from app.approval.workflows import allowed_actions
-from app.core import clock
+from app.core import clock, media
 from app.core.db import offload
 from app.core.documents.pdf import render_certificate_pdf, render_notice_pdf
 from app.core.errors import NotFound, problem_responses
@@ -110,6 +113,14 @@ def update_project(session: SessionDep, project_id: int, data: ProjectIn,
 def submit(session: SessionDep, project_id: int, data: SubmitIn | None = None,
            user: User = require(Role.developer)) -> dict[str, Any]:
     return _read(session, user, service.submit(session, user, project_id, data or SubmitIn()))
+
+
+@router.post("/projects/{project_id}/construction-start", response_model=ProjectRead, responses=WRITE)
+def construction_start(session: SessionDep, project_id: int, data: ConstructionStartIn,
+                       user: User = require(Role.developer)) -> dict[str, Any]:
+    """开工日期 of a certified project (第二十四条): counted by the plans' progress (第六条)."""
+    return _read(session, user, service.record_construction_start(session, user, project_id,
+                                                                  data.started_on))
 
 
 @router.post("/projects/{project_id}/withdraw", response_model=ProjectRead, responses=WRITE)
@@ -294,3 +305,30 @@ def revoke(session: SessionDep, number: str, data: RevokeIn,
     """Revoke a certificate with a reason (第四十四条, 第四十六条)."""
     project = service.revoke_certificate(session, user, number, data.reason, data.article)
     return _read(session, user, project)
+
+
+# ---- 附件5 materials (issue 21) -----------------------------------------------------------------
+
+MATERIAL_FILE = {200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}},
+                       "description": "申报材料文件"}}
+
+
+@router.post("/projects/{project_id}/materials", response_model=MaterialRead,
+             status_code=status.HTTP_201_CREATED,
+             responses=problem_responses(401, 403, 404, 409, 413, 422))
+def upload_material(session: SessionDep, project_id: int,
+                    form: Annotated[MaterialForm, Form(media_type="multipart/form-data")],
+                    user: User = require(Role.developer)) -> ProjectMaterial:
+    """One file of a 附件5 item (PDF or image, checked by content, ≤ 10 MB); a newer file of the
+    same item supersedes the older. Items due with the application must be uploaded before
+    ``submit`` (from ``materials_upload_required``)."""
+    upload = media.Upload(form.file.filename or "", media.read_limited(form.file.file, media.MAX_PLAN_BYTES),
+                          "file")
+    return materials.upload(session, user, project_id, form.code, upload)
+
+
+@router.get("/materials/{material_id}", responses=problem_responses(401, 404) | MATERIAL_FILE)
+def material_file(session: SessionDep, material_id: int, user: CurrentUser) -> Response:
+    """A material's file, to the project's parties only."""
+    found = repository.material(session, user, material_id)
+    return Response(media.read(found.path), media_type=found.content_type)

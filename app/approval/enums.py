@@ -110,7 +110,9 @@ class EventAction(Labelled):
     refused = "refused", "市领导小组不予认定，发放通知书"
     withdrawn = "withdrawn", "撤回申请"
     revoked = "revoked", "撤销认定书"
+    material_uploaded = "material_uploaded", "上传申报材料（附件5）"
     # after certification (app.operation)
+    construction_started = "construction_started", "记录开工日期"
     completion_recorded = "completion_recorded", "记录竣工验收"
     units_registered = "units_registered", "录入房源"
     listing_submitted = "listing_submitted", "提交房源审核"

@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -82,6 +83,7 @@ class Project(Base):
     decided_on: Mapped[date | None]
     withdrawn_on: Mapped[date | None]
     # After certification (第二十六条, 第三十条, 第四十三条)
+    construction_started_on: Mapped[date | None]  # 开工 (第二十四条; plan progress, 第六条)
     completed_on: Mapped[date | None]
     listed_on: Mapped[date | None]
     listing_verified_on: Mapped[date | None]
@@ -136,6 +138,27 @@ class ProjectEvent(Base):
     to_status: Mapped[str] = mapped_column(String(24))
     comment: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ProjectMaterial(Base):
+    """One file of a 附件5 material the developer uploaded (a PDF, or a photo of a paper
+    document), under ``BAOZU_MEDIA_DIR`` (:mod:`app.core.media`). A newer upload of the same item
+    supersedes it (``superseded_at``); nothing is deleted."""
+
+    __tablename__ = "project_material"
+    __table_args__ = (Index("ix_project_material_project_code", "project_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    code: Mapped[str] = mapped_column(String(60))  # rules.annex5_materials item code
+    name: Mapped[str] = mapped_column(String(100))  # the file's name as sent (shown only)
+    path: Mapped[str] = mapped_column(String(300), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(default=now)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    superseded_at: Mapped[datetime | None]
 
 
 class MaterialRequest(Base):

@@ -20,6 +20,7 @@ from app.approval.models import (
     Project,
     ProjectBenefit,
     ProjectEvent,
+    ProjectMaterial,
     ReviewDispatch,
     ReviewMeeting,
 )
@@ -104,6 +105,29 @@ def material_requests_page(session: Session, user: User, project_id: int, *,
 def departments_by_id(session: Session, ids: list[int]) -> dict[int, Department]:
     """The departments of 附件1 with these ids (a plan is sent to them)."""
     return {d.id: d for d in session.scalars(select(Department).where(Department.id.in_(ids)))}
+
+
+def current_materials(session: Session, project_id: int) -> list[ProjectMaterial]:
+    """The 附件5 files of a project in force (not superseded), by item and upload time."""
+    return list(session.scalars(select(ProjectMaterial).where(
+        ProjectMaterial.project_id == project_id, ProjectMaterial.superseded_at.is_(None))
+        .order_by(ProjectMaterial.code, ProjectMaterial.id)))
+
+
+def material(session: Session, user: User, material_id: int) -> ProjectMaterial:
+    """One file of a project ``user`` may see (its parties: the developer's organisation, the
+    office, the departments it was sent to, auditors …); 404 otherwise, the same for a missing one."""
+    found = session.scalar(select(ProjectMaterial).join(Project, Project.id == ProjectMaterial.project_id)
+                           .where(ProjectMaterial.id == material_id, Project.visible_to(user)))
+    if found is None:
+        raise NotFound("未找到该材料")
+    return found
+
+
+def review_departments(session: Session) -> list[Department]:
+    """The departments a plan can be sent to (联合审查: government departments), by id."""
+    return list(session.scalars(select(Department).where(Department.kind == "government")
+                                .order_by(Department.id)))
 
 
 def meeting_of(session: Session, project_id: int) -> ReviewMeeting | None:

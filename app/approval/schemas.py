@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from fastapi import UploadFile
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from app.accounts.schemas import OrganizationRead
@@ -133,12 +134,19 @@ class ProjectRead(ProjectSummary):
     unit_types: list[UnitTypeRead]
     commitment_accepted: bool
     commitment_version: str | None
+    construction_started_on: date | None = Field(default=None,
+                                                 description="开工日期（第二十四条；计划进度，第六条）")
     notice_number: str | None
     created_at: datetime
     updated_at: datetime
     allowed_actions: list[str] = Field(description=(
         "当前用户现在可对该项目办理的事项（项目认定与认定后管理两张流转表中的动作名，"
         "如 submit、accept、return、meeting、units、subsidy）"))
+
+
+class ConstructionStartIn(JsonIn):
+    started_on: Day = Field(description="开工日期：不早于认定书出具日期，不晚于竣工验收日期和今天"
+                                        "（第二十四条）")
 
 
 class SubmitIn(JsonIn):
@@ -251,6 +259,8 @@ class MaterialItemRead(BaseModel):
     required: bool
     reason: str
     article: str
+    due_at_application: bool = Field(
+        description="须在提交申请前上传（附件5；自 materials_upload_required 生效日起）")
 
 
 class BenefitRead(BaseModel):
@@ -337,3 +347,23 @@ class NoticeRead(BaseModel):
     comment: str
     issuer: str
     verify_url: str
+
+
+class MaterialForm(JsonIn):
+    """One file of a 附件5 item (multipart): the item's code from the checklist and the file."""
+
+    code: Line = Field(min_length=1, max_length=60,
+                       description="附件5 清单中的材料编号（GET /projects/{id}/checks 的 materials[].code）")
+    file: UploadFile = Field(description="PDF 或 JPEG/PNG 图片（按内容判断），不超过 10 MB")
+
+
+class MaterialRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    project_id: int
+    code: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime

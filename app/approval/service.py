@@ -45,6 +45,7 @@ from app.approval.facts import (
     month_start,
     unit_types_json,
 )
+from app.approval.materials import require_due_materials
 from app.approval.models import (
     Certificate,
     DocumentSequence,
@@ -74,7 +75,9 @@ from app.approval.workflows import APPROVAL, enforce
 from app.audit.service import record
 from app.core import clock
 from app.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from rules.annex1_review_departments import proposed_departments
 from rules.art14_16_benefits import benefits
+from rules.art24_construction_start import check_construction_start
 from rules.decision import Decision, Finding
 from rules.identifiers import check_uscc, normalize_uscc
 from rules.project_facts import ConstructionMethod
@@ -234,6 +237,7 @@ def submit(session: Session, user: User, project_id: int, data: SubmitIn) -> Pro
     decision = application_decision(facts_of(project), clock.today())
     if not decision.ok:
         raise RuleViolation.from_decision(decision)
+    require_due_materials(session, project)
     resolved = [r for r in project.material_requests
                 if r.stage == MaterialStage.submission and r.supplemented_on is None]
     for request in resolved:
@@ -329,9 +333,26 @@ def dispatch(session: Session, user: User, project_id: int, data: DispatchIn) ->
     for department_id in new:
         session.add(ReviewDispatch(project_id=project.id, department_id=department_id,
                                    dispatched_on=clock.today(), dispatched_by_id=user.id))
-    transition(session, project, user, to=S.in_review, action=A.dispatched,
-               details={"departments": [departments[i].name for i in new]})
+    details: dict[str, Any] = {"departments": [departments[i].name for i in new]}
+    if not already:  # the first sending: record how the office changed the proposal
+        names = {d.code: d.name for d in repository.review_departments(session)}
+        proposed = [names[p.code] for p in proposed_departments(facts_of(project)) if p.code in names]
+        chosen = [departments[i].name for i in new]
+        details |= {"departments_proposed": proposed,
+                    "departments_added": [n for n in chosen if n not in proposed],
+                    "departments_removed": [n for n in proposed if n not in chosen]}
+    transition(session, project, user, to=S.in_review, action=A.dispatched, details=details)
     return get_project(session, user, project.id)
+
+
+def dispatch_options(session: Session, project: Project) -> list[dict[str, Any]]:
+    """The departments the plan can still be sent to, each marked proposed or not with the fact
+    of the application that calls for it (:mod:`rules.annex1_review_departments`)."""
+    reasons = {p.code: p.reason for p in proposed_departments(facts_of(project))}
+    sent = {d.department_id for d in project.dispatches}
+    return [{"id": d.id, "name": d.name, "proposed": d.code in reasons and not sent,
+             "reason": reasons.get(d.code)}
+            for d in repository.review_departments(session) if d.id not in sent]
 
 
 def _not_answered(project: Project) -> Conflict:
@@ -501,3 +522,22 @@ def end_benefits(session: Session, project: Project, on: date, reason: BenefitEn
         benefit.ended_on, benefit.end_reason = on, reason.value
         ended.append(benefit.code)
     return ended
+
+
+# ---- construction start (第二十四条; the plan's progress, 第六条) ---------------------------------
+
+def record_construction_start(session: Session, user: User, project_id: int, started_on: date) -> Project:
+    """The developer records the day construction (or conversion works) started: not before the
+    certificate that opens the 施工 procedures, not after the completion acceptance, not future."""
+    project = get_project(session, user, project_id, lock=True)
+    enforce(APPROVAL, "construction_start", user, project)
+    certified = project.certificate.issued_on if project.certificate is not None else project.decided_on
+    decision = check_construction_start(started_on, certified, project.completed_on, clock.today())
+    if not decision.ok:
+        raise RuleViolation.from_decision(decision)
+    before = project.construction_started_on
+    project.construction_started_on = started_on
+    transition(session, project, user, to=project.status, action=EventAction.construction_started,
+               details={"started_on": started_on.isoformat(),
+                        "before": before.isoformat() if before else None})
+    return project

@@ -89,6 +89,7 @@ APPROVAL = Workflow("approval", (
          when=every_department_answered, why_not="尚有部门未提交审查意见"),
     # approve → certified, with the certificate; refuse → refused, with the notice
     Step("leader", "审批", LEADER, frozenset({S.meeting_passed}), S.certified),
+    Step("construction_start", "记录开工日期", DEVELOPER, IN_OPERATION),  # 第二十四条; 第六条's progress
     Step("revoke", "撤销认定书", OFFICE, IN_OPERATION, S.revoked,
          when=certificate_valid, why_not="该认定书已撤销"),
 ), state_labels=ProjectStatus.labels(), noun="项目")

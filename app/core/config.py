@@ -120,6 +120,26 @@ class Settings(BaseSettings):
     # database.
     media_dir: Path | None = None
 
+    # The job runner (`baozu worker`, docs/jobs.md): on start, the latest missed occurrence of
+    # each job is caught up if it fell within this many hours, older ones are skipped; how often
+    # (seconds) a worker looks for runs an administrator asked for.
+    job_catch_up_hours: float = Field(default=24.0, ge=0)
+    job_poll_seconds: float = Field(default=10.0, gt=0)
+    # E-mail to staff and organisations (app/notices): SMTP with STARTTLS unless switched off.
+    # Unset host: e-mail deliveries wait (and are retried) until one is configured.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "保租通 <noreply@baozu.local>"
+    smtp_starttls: bool = True
+    smtp_ca_file: Path | None = None  # a private CA that signed the SMTP server's certificate
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0)
+    # A delivery that fails is retried after retry × 2^(attempt-1) seconds, and marked failed
+    # (shown to the administrator) after this many attempts.
+    notice_max_attempts: int = Field(default=6, ge=1, le=50)
+    notice_retry_seconds: float = Field(default=60.0, ge=0)
+
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
         if self.environment == "development":

@@ -13,6 +13,7 @@ from app.core import clock
 from app.operation.repository import late_listings
 from app.operation.views import overdue_exits
 from app.oversight import repository
+from app.planning.progress import year_at_a_glance
 from app.upkeep import supervision
 
 # Rent as a share of its cap (area × filed standard): upper bounds of the buckets.
@@ -43,4 +44,5 @@ def stats(session: Session, viewer: Any) -> dict[str, Any]:
                     "exit_decisions": overdue_exits(session),
                     "reappraisals": reappraisals},
         "upkeep": supervision.city(session, viewer),
+        "planning": year_at_a_glance(session, today.year, today),
     }

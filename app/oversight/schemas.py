@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from app.core.schemas import JsonIn, Line, Paragraph
 
 Sort = Literal["start_on", "-start_on", "monthly_rent", "-monthly_rent"]
-LeaseStatusFilter = Literal["active", "in_transition", "renewed", "ended", "terminated"]
+LeaseStatusFilter = Literal["pending", "active", "in_transition", "renewed", "ended", "terminated"]
 
 
 class AuditEventRead(BaseModel):
@@ -157,3 +157,5 @@ class DashboardRead(BaseModel):
     upkeep: dict[str, Any] = Field(description=(
         "运营维护与安全（第三十九、四十条）：未完成与超期报修、完成时间中位数（近一年，小时）、返修率、"
         "有异议的赔偿、消防检查超期、逾期未整改、预案过期，及问题最多的项目"))
+    planning: dict[str, Any] | None = Field(default=None, description=(
+        "本年度已发布年度建设计划的目标与完成情况（按区域：认定、开工、竣工、房源发布、出租）及各项补助资金余额（分）"))

@@ -34,7 +34,7 @@ from app.approval.schemas import (
 )
 from app.approval.workflows import APPROVAL
 from app.core.errors import Conflict, Forbidden, NotFound
-from tests.approval.conftest import Cast, application
+from tests.approval.conftest import REVIEW_DAY, Cast, application
 from tests.conftest import count
 
 P = "/api/v1/projects"
@@ -55,6 +55,7 @@ DIAGRAM: dict[str, tuple[set[str], set[str], str | None]] = {
     "opinion": (DEPARTMENT, {"in_review", "awaiting_materials"}, None),
     "meeting": (OFFICE, {"in_review"}, "meeting_passed"),  # or refused, with the notice
     "leader": (LEADER, {"meeting_passed"}, "certified"),  # or refused, with the notice
+    "construction_start": (DEV, {"certified"}, None),  # 开工日期 (第二十四条; plans, issue 20)
     "revoke": (OFFICE, {"certified"}, "revoked"),
 }
 STATES = ("draft", "submitted", "returned", "accepted", "in_review", "awaiting_materials",
@@ -65,7 +66,8 @@ ACTOR_OF = {"developer": "developer", "office": "office", "leader": "leader", "d
 OPEN_STATE = {"edit": "returned", "submit": "returned", "withdraw": "in_review",
               "supplement": "awaiting_materials", "accept": "submitted", "return": "submitted",
               "dispatch": "in_review", "request_materials": "in_review", "opinion": "in_review",
-              "meeting": "answered", "leader": "meeting_passed", "revoke": "certified"}
+              "meeting": "answered", "leader": "meeting_passed", "revoke": "certified",
+              "construction_start": "certified"}
 
 
 class World:
@@ -145,6 +147,8 @@ CALLS: dict[str, Callable[[Session, User, World, int], Any]] = {
         s, u, pid, LeaderDecisionIn(approve=True, comment="同意认定")),
     "revoke": lambda s, u, w, pid: service.revoke_certificate(
         s, u, w.certificate(pid), "擅自改变用途", "第四十六条"),
+    "construction_start": lambda s, u, w, pid: service.record_construction_start(
+        s, u, pid, REVIEW_DAY),
 }
 
 
@@ -248,7 +252,8 @@ EXPECTED: list[tuple[str, str, list[str]]] = [
     ("meeting_passed", "leader", ["leader"]),
     ("meeting_passed", "developer", ["withdraw"]),
     ("certified", "office", ["revoke", "subsidy", "transfer", "unapproved_exit", "operator_violation"]),
-    ("certified", "developer", ["completion", "units", "operation", "priority_group"]),
+    ("certified", "developer", ["construction_start", "completion", "units", "operation",
+                                "priority_group"]),
     ("certified", "zhujian", ["appraisal"]),
     ("certified", "leader", []),
     ("refused", "developer", []),

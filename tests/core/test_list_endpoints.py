@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import count as counter
 from typing import Any
 
@@ -28,14 +28,30 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from app.access.models import AccessCredential, AccessEvent, AccessSignal
 from app.accounts.models import Department
 from app.approval.models import ProjectBenefit
+from app.core.clock import now
+from app.jobs.models import JobRun
 from app.main import app
+from app.notices.models import NoticeDelivery
+from app.notices.service import send as send_notice
 from app.operation.models import ExitRequest
+from app.planning.models import StatisticsReport
+from app.reminders.models import Reminder
 from app.tenants.applications import notify
 from tests.approval.conftest import Cast, application, cast  # noqa: F401
 from tests.conftest import IN_REQUEST
-from tests.leases.conftest import City, apply, approve, lease_body, operate, tenant  # noqa: F401
+from tests.leases.conftest import (  # noqa: F401
+    City,
+    apply,
+    approve,
+    in_force,
+    lease_body,
+    operate,
+    tenant,
+)
+from tests.planning.conftest import fund_body, plan_body
 from tests.upkeep.conftest import jpeg, pdf
 
 API = "/api/v1"
@@ -201,8 +217,8 @@ def tenant_setup(w: World) -> None:
 def lease_setup(w: World) -> None:
     person, application_id = w.approved_applicant()
     w.ids["tenant"] = person.user_id
-    w.ids["lease"] = w.cast.post("developer", f"{API}/leases",
-                                 lease_body(w.operating_city(), application_id), expect=201)["id"]
+    w.ids["lease"] = in_force(w.client, w.cast.post("developer", f"{API}/leases", lease_body(
+        w.operating_city(), application_id), expect=201), person.headers, w.cast.as_("developer"))["id"]
 
 
 def tenant_violations(w: World, n: int) -> None:
@@ -248,8 +264,9 @@ def leases(w: World, n: int) -> None:
 def employer_lease(w: World) -> None:
     employer = w.make_org()
     w.headers["employer"] = w.login(w.make_user("employer", organization_id=employer.id))
-    w.ids["lease"] = w.cast.post("developer", f"{API}/leases", lease_body(
-        w.operating_city(), None, employer_organization_id=employer.id), expect=201)["id"]
+    w.ids["lease"] = in_force(w.client, w.cast.post("developer", f"{API}/leases", lease_body(
+        w.operating_city(), None, employer_organization_id=employer.id), expect=201),
+        w.headers["employer"], w.cast.as_("developer"))["id"]
 
 
 def occupants(w: World, n: int) -> None:
@@ -279,6 +296,43 @@ def placements(w: World, n: int) -> None:
         assert withdrawn.status_code == 200, withdrawn.text
 
 
+# ---- contracts (issue 16) ---------------------------------------------------------------------
+
+def contracts(w: World, n: int) -> None:
+    """Leases, each with its contract drafted."""
+    for _ in range(n):
+        _, application_id = w.approved_applicant()
+        w.ids["unit"] = unit = w.ids.get("unit", -1) + 1
+        lease = w.cast.post("developer", f"{API}/leases",
+                            lease_body(w.operating_city(), application_id, unit=unit), expect=201)
+        w.cast.post("developer", f"{API}/contracts", {"lease_id": lease["id"], "safety_terms": "安全"},
+                    expect=201)
+
+
+def contract_templates(w: World, n: int) -> None:
+    for _ in range(n):
+        k = next(_n)
+        w.cast.post("office", f"{API}/contract-templates", {
+            "version": 1000 + k, "title": f"第 {k} 版", "effective_on": "2030-01-01",
+            "body": "# 合同\n{{ contract.number }}"}, expect=201)
+
+
+def proofs(w: World, n: int) -> None:
+    (contract,) = w.client.get(f"{API}/contracts", params={"lease_id": w.ids["lease"]},
+                               headers=w.headers["tenant"]).json()
+    for _ in range(n):
+        made = w.client.post(f"{API}/contracts/{contract['id']}/proofs", json={"purpose": "schooling"},
+                             headers=w.headers["tenant"])
+        assert made.status_code == 201, made.text
+
+
+def tenant_in_force(w: World) -> None:
+    person, application_id = w.approved_applicant()
+    w.headers["tenant"] = person.headers
+    w.ids["lease"] = in_force(w.client, w.cast.post("developer", f"{API}/leases", lease_body(
+        w.operating_city(), application_id), expect=201), person.headers, w.cast.as_("developer"))["id"]
+
+
 # ---- upkeep (issue 17) ------------------------------------------------------------------------
 
 def multipart(fields: dict[str, Any], files: list[Any] | None = None) -> list[Any]:
@@ -288,8 +342,8 @@ def multipart(fields: dict[str, Any], files: list[Any] | None = None) -> list[An
 def tenant_at_home(w: World) -> None:
     """A tenant with a lease in the operating city: they may report repairs on its unit."""
     person, application_id = w.approved_applicant()
-    lease = w.cast.post("developer", f"{API}/leases", lease_body(w.operating_city(), application_id),
-                        expect=201)
+    lease = in_force(w.client, w.cast.post("developer", f"{API}/leases", lease_body(
+        w.operating_city(), application_id), expect=201), person.headers, w.cast.as_("developer"))
     w.ids["unit"], w.headers["tenant"] = lease["unit_id"], person.headers
 
 
@@ -381,6 +435,123 @@ def notices(w: World, n: int) -> None:
     w.session.flush()
 
 
+def job_runs(w: World, n: int) -> None:
+    start = now()
+    w.add(*(JobRun(job="test.listed", occurrence=start + timedelta(seconds=next(_n)), trigger="manual",
+                   outcome="succeeded") for _ in range(n)))
+
+
+def my_notices(w: World, n: int) -> None:
+    for _ in range(n):
+        send_notice(w.session, user_id=w.ids["tenant"], kind="test", title="测试", message=f"消息{next(_n)}")
+    w.session.flush()
+
+
+def one_notice(w: World) -> None:
+    tenant_setup(w)
+    w.ids["notice"] = send_notice(w.session, user_id=w.ids["tenant"], kind="test", title="测试",
+                                  message="消息").id
+
+
+def deliveries(w: World, n: int) -> None:
+    w.add(*(NoticeDelivery(notice_id=w.ids["notice"], channel="sms", address="13800000000")
+            for _ in range(n)))
+
+
+def reminders(w: World, n: int) -> None:
+    w.add(*(Reminder(kind="lease_ending", object_type="lease", object_id=next(_n), deadline=date(2026, 1, 1),
+                     recipient_id=w.ids["tenant"], notice_id=w.ids["notice"], sent_on=date(2025, 12, 1))
+            for _ in range(n)))
+
+
+# ---- door access (第四十条) ---------------------------------------------------------------------
+
+def access_setup(w: World) -> None:
+    """A lease of the operating city with a credential bound to it and an idle signal on it."""
+    _, application_id = w.approved_applicant()
+    lease = w.cast.post("developer", f"{API}/leases", lease_body(w.operating_city(), application_id),
+                        expect=201)
+    w.ids["lease"], w.ids["unit"] = lease["id"], lease["unit_id"]
+    credential = AccessCredential(external_id=f"card{next(_n)}", kind="card", project_id=w.ids["project"],
+                                  unit_id=w.ids["unit"], status="bound", lease_id=w.ids["lease"],
+                                  bound_on=date(2025, 6, 1))
+    w.add(credential)
+    w.ids["credential"] = credential.id
+    signals(w, 1)
+    w.ids["signal"] = w.session.scalars(select(AccessSignal.id).order_by(AccessSignal.id.desc())).first()
+
+
+def devices(w: World, n: int) -> None:
+    for _ in range(n):
+        w.cast.post("developer", f"{API}/access/projects/{w.ids['project']}/devices", {
+            "name": f"闸机{next(_n)}", "location_kind": "entrance", "location": "北门"}, expect=201)
+
+
+def credentials(w: World, n: int) -> None:
+    for _ in range(n):
+        w.cast.post("developer", f"{API}/access/projects/{w.ids['project']}/credentials", {
+            "unit_id": w.operating_city().unit_ids[0], "external_id": f"card{next(_n)}", "kind": "card"},
+            expect=201)
+
+
+def access_events(w: World, n: int) -> None:
+    """Entries by the signal's credential, a second apart (events are paged by their time)."""
+    start = now().replace(microsecond=0)
+    w.add(*(AccessEvent(device_id=1, event_id=f"e{k}", occurred_at=start - timedelta(seconds=k),
+                        project_id=w.ids["project"], credential=f"card{k}",
+                        credential_ref=w.ids["credential"], standing="bound", direction="in",
+                        result="granted") for k in (next(_n) for _ in range(n))))
+
+
+def signals(w: World, n: int) -> None:
+    w.add(*(AccessSignal(kind="idle", project_id=w.ids["project"], unit_id=w.ids["unit"],
+                         lease_id=w.ids["lease"], credential_id=w.ids["credential"],
+                         first_detected_on=date(2025, 6, 1), last_detected_on=date(2025, 6, 3),
+                         evidence={"window_days": 30}) for _ in range(n)))
+
+
+def by_event(item: dict[str, Any]) -> Any:
+    return item["device_id"], item["event_id"]
+
+
+# ---- plans, funds and reports (第六、十一至十三条) ------------------------------------------------
+
+def plans_drafted(w: World, n: int) -> None:
+    for _ in range(n):
+        w.cast.post("zhujian", f"{API}/plans", plan_body([], document_no=f"景住建字{next(_n)}号"), expect=201)
+
+
+def plans_published(w: World, n: int) -> None:
+    for _ in range(n):
+        plan = w.cast.post("zhujian", f"{API}/plans", plan_body(
+            [w.ids["project"]], document_no=f"景住建字{next(_n)}号"), expect=201)
+        w.cast.post("zhujian", f"{API}/plans/{plan['id']}/publish")
+
+
+def funds(w: World, n: int) -> None:
+    for _ in range(n):
+        w.cast.post("office", f"{API}/funds", fund_body(document_no=f"财建{next(_n)}号"), expect=201)
+
+
+def one_fund(w: World) -> None:
+    certified(w)
+    w.ids["fund"] = w.cast.post("office", f"{API}/funds", fund_body(document_no=f"财建{next(_n)}号"),
+                                expect=201)["id"]
+
+
+def fund_entries(w: World, n: int) -> None:
+    for _ in range(n):
+        w.cast.post("office", f"{API}/funds/{w.ids['fund']}/entries", {
+            "kind": "allocation", "project_id": w.ids["project"], "amount_fen": 1_000, "on": "2025-06-01"},
+            expect=201)
+
+
+def statistics_reports(w: World, n: int) -> None:
+    w.add(*(StatisticsReport(period_kind="month", period_start=date(2025, 5, 1), period_end=date(2025, 5, 31),
+                             version=k, xlsx_path=f"r{k}.xlsx", xlsx_sha256="0" * 64, pdf_path=f"r{k}.pdf",
+                             pdf_sha256="0" * 64) for k in (next(_n) for _ in range(n))))
+
+
 def by_id(item: dict[str, Any]) -> Any:
     return item["id"]
 
@@ -440,6 +611,9 @@ CASES = [
     Case("priority-groups", None, "/projects/{project}/priority-groups", priority_groups, city),
     Case("leases", "developer", "/leases", leases),
     Case("occupants", "employer", "/leases/{lease}/occupants", occupants, employer_lease),
+    Case("contracts", "developer", "/contracts", contracts),
+    Case("contract-templates", "office", "/contract-templates", contract_templates),
+    Case("lease-proofs", "tenant", "/leases/{lease}/proofs", proofs, tenant_in_force),
     Case("repairs", "tenant", "/repairs", repairs, tenant_at_home),
     Case("repair-queue", "developer", "/repair-queue", repairs, tenant_at_home),
     Case("repair-history", "tenant", "/repairs/{repair}/history", repair_comments, one_repair),
@@ -453,6 +627,23 @@ CASES = [
     Case("supervision-operators", "office", "/upkeep/supervision/operators", operators,
          key=lambda item: item["organization_id"]),
     Case("placements", "tenant", "/tenants/me/placements", placements, invited_tenant),
+    Case("job-runs", "admin", "/jobs/runs", job_runs),
+    Case("my-notices", "tenant", "/notices", my_notices, tenant_setup),
+    Case("notice-deliveries", "admin", "/notice-deliveries", deliveries, one_notice),
+    Case("reminders", "admin", "/reminders", reminders, one_notice),
+    Case("access-devices", "developer", "/access/projects/{project}/devices", devices, city),
+    Case("access-credentials", "developer", "/access/projects/{project}/credentials", credentials, city),
+    Case("access-project-events", "developer", "/access/projects/{project}/events", access_events,
+         access_setup, key=by_event),
+    Case("access-signals", "developer", "/access/signals", signals, access_setup),
+    Case("access-signal-events", "developer", "/access/signals/{signal}/events", access_events,
+         access_setup, key=by_event),
+    Case("plans", "office", "/plans", plans_drafted),
+    Case("public-plans", None, "/public/plans", plans_published, certified,
+         key=lambda item: item["plan_id"]),
+    Case("funds", "office", "/funds", funds),
+    Case("fund-entries", "office", "/funds/{fund}/entries", fund_entries, one_fund),
+    Case("statistics-reports", "office", "/statistics-reports", statistics_reports),
 ]
 
 

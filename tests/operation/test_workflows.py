@@ -242,26 +242,29 @@ def test_allowed_actions_follow_the_operation(cast, today) -> None:
     pid = cast.file()
     cast.to_state(pid, "certified")
     office_always = ["revoke", "subsidy", "transfer", "unapproved_exit", "operator_violation"]
-    assert actions(cast, "developer", pid) == ["completion", "units", "operation", "priority_group"]
+    assert actions(cast, "developer", pid) == ["construction_start", "completion", "units", "operation",
+                                               "priority_group"]
     assert actions(cast, "office", pid) == office_always
     assert actions(cast, "zhujian", pid) == ["appraisal"]
     assert actions(cast, "fagai", pid) == []
     assert actions(cast, "leader", pid) == []
     cast.post("developer", f"{P}/{pid}/completion", {"completed_on": "2025-06-01"})
-    assert actions(cast, "developer", pid) == ["completion", "units", "listing", "operation",
+    assert actions(cast, "developer", pid) == ["construction_start", "completion", "units", "listing",
+                                               "operation",
                                                "priority_group"]
     cast.post("developer", f"{P}/{pid}/units", {"units": [{
         "building": "1栋", "floor": 1, "number": "0101", "building_area_m2": "38.50",
         "kind": "residential"}]}, expect=201)
     cast.post("developer", f"{P}/{pid}/listing")
-    assert actions(cast, "developer", pid) == ["units", "operation", "priority_group"]
+    assert actions(cast, "developer", pid) == ["construction_start", "units", "operation", "priority_group"]
     assert actions(cast, "zhujian", pid) == ["verify_listing", "appraisal"]
     cast.post("zhujian", f"{P}/{pid}/listing/verify")
     assert actions(cast, "zhujian", pid) == ["appraisal"]
     appraisal = cast.post("zhujian", f"{P}/{pid}/appraisals", {
         "appraiser": "江西某房地产评估有限公司", "report_no": "赣评字〔2025〕88号",
         "appraised_on": "2025-05-20", "market_rent_per_m2": "30.00"}, expect=201)["id"]
-    assert actions(cast, "developer", pid) == ["units", "rent", "operation", "priority_group"]
+    assert actions(cast, "developer", pid) == ["construction_start", "units", "rent", "operation",
+                                               "priority_group"]
     standard = cast.post("developer", f"{P}/{pid}/rent-standards", {
         "appraisal_id": appraisal, "rates": [{"rate_per_m2": "27.00"}]}, expect=201)["id"]
     assert actions(cast, "fagai", pid) == ["file_rent"]
@@ -274,13 +277,15 @@ def test_allowed_actions_follow_the_operation(cast, today) -> None:
     cast.post("office", f"/api/v1/subsidies/{subsidy}/pay", {})
     assert actions(cast, "office", pid) == office_always
     cast.post("developer", f"{P}/{pid}/operation", {"started_on": "2025-06-03"})
-    assert actions(cast, "developer", pid) == ["units", "rent", "exit", "priority_group"]
+    assert actions(cast, "developer", pid) == ["construction_start", "units", "rent", "exit",
+                                               "priority_group"]
     eight_years_on(cast, today)
     request = cast.post("developer", f"{P}/{pid}/exit-requests", {
         "notice_from": "2033-05-01", "notice_to": "2033-05-31", "objections": 0}, expect=201)["id"]
-    assert actions(cast, "developer", pid) == ["units", "rent", "priority_group"]
+    assert actions(cast, "developer", pid) == ["construction_start", "units", "rent",
+                                               "priority_group"]
     assert actions(cast, "office", pid) == ["revoke", "exit_decision", "subsidy", "transfer",
                                             "unapproved_exit", "operator_violation"]
     cast.post("office", f"/api/v1/exit-requests/{request}/decision", {"approve": True, "comment": "同意"})
-    assert actions(cast, "developer", pid) == []
+    assert actions(cast, "developer", pid) == []  # exited: no longer certified
     assert actions(cast, "office", pid) == ["operator_violation"]

@@ -83,4 +83,18 @@ def test_the_regulations_own_numbers_do_not_change_this_way() -> None:
         # upkeep (issue 17): repair deadlines, the fire-safety check interval, plan reviews
         "repair_urgent_accept_hours", "repair_urgent_complete_days", "repair_normal_accept_working_days",
         "repair_normal_complete_working_days", "repair_confirm_days", "fire_check_interval_months",
-        "emergency_plan_review_months_max"}
+        "emergency_plan_review_months_max",
+        # contracts (issue 16): the deposit cap, how long a 租赁备案证明 stays valid
+        "deposit_months_max", "lease_proof_valid_days",
+        # usability (issue 21): from when the 附件5 materials due with an application are uploaded
+        "materials_upload_required",
+        # reminders (issue 18): lead times before each deadline
+        "reminder_appraisal_days", "reminder_exit_working_days", "reminder_fire_check_days",
+        "reminder_lease_end_days", "reminder_listing_days", "reminder_rectification_days",
+        "reminder_repair_days", "reminder_review_working_days", "reminder_transition_days",
+        # door access (issue 19): retention, signal thresholds, the devices' limits
+        "access_batch_max_events", "access_clock_skew_seconds", "access_device_events_per_minute",
+        "access_idle_days", "access_lending_min_days", "access_lending_min_entries",
+        "access_lending_window_days", "access_retention_days", "access_signal_quiet_days",
+        # plans (issue 20): how far a plan line may lag before it is flagged
+        "plan_progress_tolerance"}

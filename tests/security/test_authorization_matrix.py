@@ -112,6 +112,21 @@ P = "/api/v1/projects/{project_id}"
 # "department" principal — the office, auditors, the administrator), and a project's upkeep
 UPKEEP_READERS = frozenset({"developer", "department", "office", "auditor", "admin"})
 REPAIR_READERS = UPKEEP_READERS | {"tenant"}
+# plans, funds, statistics (issue 20)
+PLAN_READERS = frozenset({"department", "office", "leader", "auditor", "admin"})
+FUND_READERS = frozenset({"office", "leader", "auditor"})
+PLAN_BODY = {"kind": "annual", "title": "矩阵年度建设计划", "start_year": 2025, "end_year": 2025,
+             "lines": [{"district": "昌江区", "target_units": 10, "target_area_m2": "500.00"}]}
+FUND_BODY = {"source": "central_subsidy", "document_no": "矩阵财建2号", "title": "矩阵资金",
+             "amount_fen": 100_000, "received_on": "2025-05-10", "year": 2025}
+# door access (issue 19): signals are read by the project's operator, 住建 (the "department"
+# principal), the office and auditors; events by the operator, and by 住建 while under review
+SIGNAL_READERS = frozenset({"developer", "department", "office", "auditor"})
+EVENT_BATCH = {"events": [{"event_id": "m1", "credential_id": "MATRIX-A",
+                           "occurred_at": "2025-06-03T10:00:00+08:00", "direction": "in",
+                           "result": "granted"}]}
+# contracts (issue 16): the templates are read by the office, operators, auditors, the administrator
+TEMPLATE_READERS = frozenset({"office", "developer", "auditor", "admin"})
 
 
 def multipart(fields: dict[str, Any], files: list[Any] | None = None) -> list[Any]:
@@ -371,18 +386,123 @@ TABLE: dict[tuple[str, str], Rule] = {
         [("file", ("plan.pdf", pdf(), "application/pdf"))])),
     ("GET", P + "/emergency-plans"): r(UPKEEP_READERS, kind="project", state="op"),
     ("GET", "/api/v1/emergency-plans/{plan_id}/file"): r(UPKEEP_READERS, kind="plan"),
+    # ---- 附件5 materials (issue 21): the developer uploads, the project's parties read ----
+    ("POST", P + "/materials"): r("developer", kind="project", state="draft", files=lambda w: multipart(
+        {"code": "feasibility_safety_appraisal"}, [("file", ("appraisal.pdf", pdf(), "application/pdf"))])),
+    ("GET", "/api/v1/materials/{material_id}"): r(READERS, kind="material"),
     ("POST", P + "/quality-supervisions"): r("department", kind="project", state="op", body=lambda w: {
         "structure_safe": True, "fire_safe": True, "result": "passed"}),
     ("GET", P + "/quality-supervisions"): r(UPKEEP_READERS, kind="project", state="op"),
     ("GET", "/api/v1/upkeep/supervision/projects"): r(UPKEEP_READERS, "leader"),
     ("GET", "/api/v1/upkeep/supervision/operators"): r(UPKEEP_READERS, "leader"),
+    # ---- door access (issue 19): devices, credentials, events, signals ----
+    ("POST", "/api/v1/access/events"): r(EVERYONE, public=True, ok={401}, body=lambda w: EVENT_BATCH,
+                                         why="a device's key, never a user's token"),
+    ("POST", "/api/v1/access/projects/{project_id}/devices"): r("developer", kind="project", state="op",
+                                                               body=lambda w: {"name": "矩阵闸机",
+                                                                               "location_kind": "entrance",
+                                                                               "location": "北门"}),
+    ("GET", "/api/v1/access/projects/{project_id}/devices"): r("developer", kind="project", state="op"),
+    ("POST", "/api/v1/access/devices/{device_id}/rotate-key"): r("developer", kind="device"),
+    ("POST", "/api/v1/access/devices/{device_id}/revoke"): r("developer", kind="device"),
+    ("POST", "/api/v1/access/projects/{project_id}/credentials"): r(
+        "developer", kind="project", state="op",
+        body=lambda w: {"unit_id": w.objects["repair_unit"], "external_id": "MATRIX-NEW", "kind": "card"}),
+    ("GET", "/api/v1/access/projects/{project_id}/credentials"): r("developer", kind="project", state="op"),
+    ("POST", "/api/v1/access/credentials/{credential_id}/bind"): r(
+        "developer", kind="credential", body=lambda w: {"lease_id": w.objects["lease_A"]}),
+    ("POST", "/api/v1/access/credentials/{credential_id}/unbind"): r(
+        "developer", kind="credential", body=lambda w: {"reason": "矩阵"}, why="409: not bound"),
+    ("GET", "/api/v1/access/me/credentials"): r("tenant"),
+    ("GET", "/api/v1/access/projects/{project_id}/events"): r("developer", kind="project", state="op"),
+    ("GET", "/api/v1/access/signals"): r(SIGNAL_READERS),
+    ("POST", "/api/v1/access/signals/recompute"): r("developer", "department", "office", body=lambda w: {}),
+    ("GET", "/api/v1/access/signals/{signal_id}"): r(SIGNAL_READERS, kind="signal"),
+    ("GET", "/api/v1/access/signals/{signal_id}/events"): r("developer", "department", kind="signal"),
+    ("POST", "/api/v1/access/signals/{signal_id}/dismiss"): r(
+        "developer", "department", "office", kind="signal", body=lambda w: {"reason": "矩阵"}),
+    ("POST", "/api/v1/access/signals/{signal_id}/open-case"): r(
+        "developer", "office", kind="signal",
+        body=lambda w: {"kind": "lending", "description": "矩阵", "rectify_days": 10}),
+    # ---- contracts (issue 16): templates, signing, proofs, public checks ----
+    ("GET", "/api/v1/contract-templates"): r(TEMPLATE_READERS),
+    ("GET", "/api/v1/contract-templates/{template_id}"): r(TEMPLATE_READERS, kind="template"),
+    ("POST", "/api/v1/contract-templates"): r("office", body=lambda w: {
+        "version": 77, "title": "矩阵模板", "effective_on": "2031-01-01",
+        "body": "# 合同\n{{ contract.number }}"}),
+    ("POST", "/api/v1/contracts"): r("developer", body=lambda w: {
+        "lease_id": w.objects["lease_A"], "safety_terms": "矩阵安全约定"}, why="the lease has its contract"),
+    ("GET", "/api/v1/contracts"): r(USERS),
+    ("GET", "/api/v1/contracts/{contract_id}"): r(LEASE_READERS, kind="contract"),
+    ("GET", "/api/v1/contracts/{contract_id}/document.pdf"): r(LEASE_READERS, kind="contract"),
+    ("POST", "/api/v1/contracts/{contract_id}/revise"): r("developer", kind="contract", body=lambda w: {
+        "payment_period_months": 2, "safety_terms": "改"}, why="signed: immutable"),
+    ("POST", "/api/v1/contracts/{contract_id}/send"): r("developer", kind="contract", why="already signed"),
+    ("POST", "/api/v1/contracts/{contract_id}/sign"): r(
+        "tenant", "employer", kind="contract", why="already signed",
+        body=lambda w: {"password": PASSWORD, "document_sha256": "0" * 64}),
+    ("POST", "/api/v1/contracts/{contract_id}/countersign"): r("developer", kind="contract", body=lambda w: {
+        "password": PASSWORD, "document_sha256": "0" * 64}, why="already signed"),
+    ("POST", "/api/v1/contracts/{contract_id}/supplements"): r("developer", kind="contract",
+                                                               body=lambda w: {"terms": "矩阵补充约定"}),
+    ("POST", "/api/v1/contracts/{contract_id}/renewed"): r("developer", "office", kind="contract",
+                                                           why="the lease runs"),
+    ("POST", "/api/v1/contracts/{contract_id}/ended"): r("developer", "office", kind="contract",
+                                                         why="the lease runs"),
+    ("POST", "/api/v1/contracts/{contract_id}/proofs"): r("tenant", "employer", kind="contract",
+                                                          body=lambda w: {"purpose": "schooling"}),
+    ("GET", "/api/v1/leases/{lease_id}/proofs"): r(LEASE_READERS, kind="lease"),
+    ("GET", "/api/v1/proofs/{proof_id}/document.pdf"): r(LEASE_READERS, kind="proof"),
+    ("GET", "/api/v1/contracts/{reference}/verify"): r(EVERYONE, kind="contract_reference", public=True),
+    ("GET", "/api/v1/proofs/{code}/verify"): r(EVERYONE, kind="proof_code", public=True),
+    # ---- jobs, notices, reminders (issue 18) ----
+    ("GET", "/api/v1/jobs"): r("admin"),
+    ("GET", "/api/v1/jobs/runs"): r("admin"),
+    ("POST", "/api/v1/jobs/{job_name}/run"): r("admin", kind="job", ok={202}),
+    ("GET", "/api/v1/notices"): r(USERS),
+    ("GET", "/api/v1/notices/unread-count"): r(USERS),
+    ("POST", "/api/v1/notices/read-all"): r(USERS),
+    ("POST", "/api/v1/notices/{notice_id}/read"): r(USERS, kind="notice"),
+    ("GET", "/api/v1/notices/preferences"): r(USERS),
+    ("PUT", "/api/v1/notices/preferences"): r(USERS, body=lambda w: {"sms_enabled": False}),
+    ("GET", "/api/v1/notice-deliveries"): r("admin"),
+    ("POST", "/api/v1/notice-deliveries/{delivery_id}/retry"): r("admin", kind="delivery", ok={202}),
+    ("GET", "/api/v1/reminders"): r(USERS),
+    ("GET", "/api/v1/reminders/lead-times"): r(USERS),
+    # ---- plans, funds, statistics (issue 20): 住建 (the "department" principal) compiles plans;
+    # the office keeps the ledger and generates reports; office, leader, auditor read them ----
+    ("POST", P + "/construction-start"): r("developer", kind="project", body=lambda w: {
+        "started_on": REVIEW_DAY.isoformat()}),
+    ("GET", "/api/v1/plans"): r(PLAN_READERS),
+    ("POST", "/api/v1/plans"): r("department", body=lambda w: PLAN_BODY),
+    ("GET", "/api/v1/plans/{plan_id}"): r(PLAN_READERS, kind="devplan"),
+    ("PUT", "/api/v1/plans/{plan_id}/lines"): r("department", kind="devplan", body=lambda w: {
+        "lines": PLAN_BODY["lines"]}, why="a published version is never edited"),
+    ("POST", "/api/v1/plans/{plan_id}/publish"): r("department", kind="devplan", why="already published"),
+    ("POST", "/api/v1/plans/{plan_id}/adjust"): r("department", kind="devplan", body=lambda w: {
+        "reason": "矩阵调整"}),
+    ("GET", "/api/v1/plans/{plan_id}/progress"): r(PLAN_READERS, kind="devplan"),
+    ("GET", "/api/v1/public/plans"): r(EVERYONE, public=True),
+    ("GET", "/api/v1/funds"): r(FUND_READERS),
+    ("POST", "/api/v1/funds"): r("office", body=lambda w: FUND_BODY),
+    ("GET", "/api/v1/funds/{fund_id}"): r(FUND_READERS, kind="fund"),
+    ("GET", "/api/v1/funds/{fund_id}/entries"): r(FUND_READERS, kind="fund"),
+    ("POST", "/api/v1/funds/{fund_id}/entries"): r("office", kind="fund", body=lambda w: {
+        "kind": "allocation", "project_id": w.projects["A_cert"], "amount_fen": 100, "on": "2025-06-03"}),
+    ("POST", "/api/v1/fund-entries/{entry_id}/reverse"): r("office", kind="fund_entry", body=lambda w: {
+        "on": "2025-06-03", "note": "矩阵冲正"}),
+    ("GET", "/api/v1/statistics-reports"): r(FUND_READERS),
+    ("POST", "/api/v1/statistics-reports"): r("office", body=lambda w: {
+        "period_kind": "month", "year": 2025, "number": 5}),
+    ("GET", "/api/v1/statistics-reports/{report_id}.{fmt}"): r(FUND_READERS, kind="report"),
 }
 
 QUERY = {"/api/v1/calendar/add-working-days": "?start=2025-06-03&days=10",
          "/api/v1/tenants/me/housing-fund-eligibility": "?contribution_months=12",
          "/api/v1/lotteries/{lottery_id}/verify": "?seed=not-the-seed"}
 FIXED_PATH_VALUES = {"year": {"GET": "2025", "PUT": "2031"},
-                     "name": {"GET": "prepaid_rent_months_max", "POST": "prepaid_rent_months_max"}}
+                     "name": {"GET": "prepaid_rent_months_max", "POST": "prepaid_rent_months_max"},
+                     "fmt": {"GET": "xlsx"}}
 MISSING = {"project": "999999", "organization": "999999", "user": "999999", "standard": "999999",
            "subsidy": "999999", "exit": "999999", "certificate": "景保租认〔2099〕9999号",
            "code": "NOSUCHCODE", "lease": "999999", "lease_number": "NOSUCHLEASE",
@@ -391,6 +511,12 @@ MISSING = {"project": "999999", "organization": "999999", "user": "999999", "sta
            "placement": "999999"}
 MISSING |= {"repair": "999999", "charge": "999999", "photo": "999999", "inspection": "999999",
             "plan": "999999"}
+MISSING |= {"devplan": "999999", "fund": "999999", "fund_entry": "999999", "report": "999999"}
+MISSING |= {"material": "999999"}
+MISSING |= {"job": "no.such.job", "notice": "999999", "delivery": "999999"}
+MISSING |= {"device": "999999", "credential": "999999", "signal": "999999"}
+MISSING |= {"template": "999999", "contract": "999999", "proof": "999999",
+            "contract_reference": "HT2099999999-AAAAAAAA", "proof_code": "NOSUCHPROOF"}
 
 
 @dataclass
@@ -421,8 +547,12 @@ class World:
             return str(self.users["tenant"])
         if kind == "lease":
             return str(self.objects["lease_E" if who == "employer" else "lease_A"])
+        if kind in ("contract", "proof"):
+            return str(self.objects[f"{kind}_E" if who == "employer" else f"{kind}_A"])
         if kind in ("occupant", "invitation"):
             return f"{self.objects['lease_E']}/occupants/{self.objects[kind]}"
+        if kind == "notice":
+            return str(self.objects.get(f"notice_{who}", self.objects["notice_tenant"]))
         return str(self.objects[kind])
 
     def foreign(self, rule: Rule, who: str) -> str | None:
@@ -449,6 +579,10 @@ class World:
             return str(self.objects["lease_B"])
         if kind == "lease" and who == "employer":
             return str(self.objects["lease_A"])
+        if kind in ("contract", "proof") and who in ("developer", "tenant"):
+            return str(self.objects[f"{kind}_B"])
+        if kind in ("contract", "proof") and who == "employer":
+            return str(self.objects[f"{kind}_A"])
         if kind == "application" and who in ("developer", "tenant"):
             return str(self.objects["application_B"])
         if kind == "violation" and who == "developer":
@@ -459,6 +593,12 @@ class World:
             return str(self.objects[f"{kind}_B"])  # tenant2's, on organisation B's project
         if kind in ("inspection", "plan") and who == "developer":
             return str(self.objects[f"{kind}_B"])
+        if kind == "material" and who == "developer":
+            return str(self.objects["material_B"])  # organisation B's certified project
+        if kind in ("device", "credential", "signal") and who == "developer":
+            return str(self.objects[f"{kind}_B"])  # organisation B's project
+        if kind == "notice":
+            return str(self.objects["notice_tenant2"])  # 站内信 are their addressee's alone
         return None
 
 
@@ -538,6 +678,12 @@ def build_world(session: Session, client: TestClient) -> World:
         w.projects[f"B_{state}"] = project("developerB", f"B-{state}", state)
     # the certificate of A; a published unit of B; A's listing submitted, rents, subsidy, exit
     a, b = w.projects["A_cert"], w.projects["B_cert"]
+    for owner, pid, key in (("developer", a, "material"), ("developerB", b, "material_B")):
+        uploaded = client.post(f"/api/v1/projects/{pid}/materials", headers=w.headers(owner),
+                               files=multipart({"code": "feasibility_safety_appraisal"},
+                                               [("file", ("appraisal.pdf", pdf(), "application/pdf"))]))
+        assert uploaded.status_code == 201, uploaded.text
+        w.objects[key] = uploaded.json()["id"]
     w.objects["certificate"] = client.get(f"/api/v1/projects/{a}",
                                           headers=w.headers("developer")).json()["certificate_number"]
     for owner, pid in (("developer", a), ("developerB", b)):
@@ -566,7 +712,65 @@ def build_world(session: Session, client: TestClient) -> World:
     w.objects["exit"] = request.id
     build_leases(w, client, post, project)
     build_upkeep(w, client, post)
+    build_notices(w, session)
+    build_planning(w, client, post)
+    build_access(w, session)
     return w
+
+
+def build_access(w: World, session: Session) -> None:
+    """A device, a credential (issued, not bound) and an open signal on each of A's and B's leases
+    (issue 19), as rows."""
+    from app.access.models import AccessCredential, AccessDevice, AccessSignal
+    from app.leases.models import Lease
+
+    for key in ("A", "B"):
+        lease = session.get(Lease, w.objects[f"lease_{key}"])
+        device = AccessDevice(project_id=lease.project_id, name=f"矩阵闸机{key}", location_kind="entrance",
+                              location="北门", status="active", key_hash=f"{key}" * 64, key_hint="bzd_matrix",
+                              created_by_id=w.users["developer"])
+        credential = AccessCredential(external_id=f"MATRIX-{key}", kind="card", project_id=lease.project_id,
+                                      unit_id=lease.unit_id, status="registered")
+        session.add_all([device, credential])
+        session.flush()
+        signal = AccessSignal(kind="lending", project_id=lease.project_id, unit_id=lease.unit_id,
+                              lease_id=lease.id, credential_id=credential.id, status="open",
+                              first_detected_on=REVIEW_DAY, last_detected_on=REVIEW_DAY,
+                              evidence={"rule": f"矩阵门禁{key}", "window_days": 30, "weeks": []})
+        session.add(signal)
+        session.flush()
+        w.objects[f"device_{key}"], w.objects[f"credential_{key}"] = device.id, credential.id
+        w.objects[f"signal_{key}"] = signal.id
+    for kind in ("device", "credential", "signal"):
+        w.objects[kind] = w.objects[f"{kind}_A"]
+    session.commit()  # release the builder's savepoint: each case opens its own below it
+
+
+def build_planning(w: World, client: TestClient, post: Callable[..., Any]) -> None:
+    """住建's published plan, a fund with its receipt entry, a stored report (issue 20)."""
+    w.objects["devplan"] = post("department", "/api/v1/plans", PLAN_BODY, 201)["id"]
+    post("department", f"/api/v1/plans/{w.objects['devplan']}/publish")
+    w.objects["fund"] = post("office", "/api/v1/funds", FUND_BODY | {"document_no": "矩阵财建1号"}, 201)["id"]
+    w.objects["fund_entry"] = client.get(f"/api/v1/funds/{w.objects['fund']}/entries",
+                                         headers=w.headers("office")).json()[0]["id"]
+    w.objects["report"] = post("office", "/api/v1/statistics-reports",
+                               {"period_kind": "month", "year": 2025, "number": 6}, 201)["id"]
+
+
+def build_notices(w: World, session: Session) -> None:
+    """A 站内信 for every user, a failed SMS delivery, and the job to run (issue 18)."""
+    from app.notices import service as notices
+    from app.notices.models import NoticeDelivery
+
+    for who, user_id in w.users.items():
+        w.objects[f"notice_{who}"] = notices.send(session, user_id=user_id, kind="matrix", title="矩阵",
+                                                  message="矩阵测试消息").id
+    failed = NoticeDelivery(notice_id=w.objects["notice_tenant"], channel="sms", address="13912345678",
+                            status="failed", attempts=6)
+    session.add(failed)
+    session.flush()
+    w.objects["delivery"] = failed.id
+    w.objects["job"] = "reminders.daily"
 
 
 def build_upkeep(w: World, client: TestClient, post: Callable[..., Any]) -> None:
@@ -625,6 +829,8 @@ def build_leases(w: World, client: TestClient, post: Callable[..., Any],
         units = client.get(f"{base}/units", headers=w.headers(owner)).json()["items"]
         return pid, [u["id"] for u in units]
 
+    templates = client.get("/api/v1/contract-templates", headers=w.headers("office")).json()
+    w.objects["template"] = templates[0]["id"]
     a_op, units_a = operate("developer", "A-op")
     b_op, units_b = operate("developerB", "B-op")
     w.projects["A_op"] = a_op
@@ -634,6 +840,20 @@ def build_leases(w: World, client: TestClient, post: Callable[..., Any],
         post(who, "/api/v1/tenants/me/commitment", COMMITMENT, 201)
     term = {"start_on": "2025-07-01", "end_on": "2026-06-30", "monthly_rent": "1039.50"}
 
+    def sign_contract(party: str, owner: str, lease_id: int, key: str) -> None:
+        """The lease's contract signed by both (issue 16): the lease is in force; a proof issued."""
+        made = post(owner, "/api/v1/contracts", {"lease_id": lease_id, "safety_terms": "矩阵安全约定"}, 201)
+        post(owner, f"/api/v1/contracts/{made['id']}/send")
+        confirm = {"password": PASSWORD, "document_sha256": made["document_sha256"]}
+        post(party, f"/api/v1/contracts/{made['id']}/sign", confirm)
+        post(owner, f"/api/v1/contracts/{made['id']}/countersign", confirm)
+        w.objects[f"contract_{key}"] = made["id"]
+        w.objects["contract_reference"] = (w.objects.get("contract_reference")
+                                           or made["verify_reference"])
+        proof = post(party, f"/api/v1/contracts/{made['id']}/proofs", {"purpose": "schooling"}, 201)
+        w.objects[f"proof_{key}"] = proof["id"]
+        w.objects["proof_code"] = w.objects.get("proof_code") or proof["code"]
+
     def lease(who: str, owner: str, pid: int, unit: int, key: str) -> None:
         application = post(who, "/api/v1/tenant-applications",
                            {"project_id": pid, "declaration": DECLARATION}, 201)["id"]
@@ -642,6 +862,7 @@ def build_leases(w: World, client: TestClient, post: Callable[..., Any],
                     201)
         w.objects[f"application_{key}"], w.objects[f"lease_{key}"] = application, made["id"]
         w.objects["lease_number"] = w.objects.get("lease_number") or made["verify_reference"]
+        sign_contract(who, owner, made["id"], key)
         w.objects[f"violation_{key}"] = post(owner, f"/api/v1/leases/{made['id']}/violations", {
             "kind": "idle", "description": "长期闲置", "rectify_days": 30}, 201)["violation_id"]
 
@@ -652,6 +873,7 @@ def build_leases(w: World, client: TestClient, post: Callable[..., Any],
     employer_lease = post("developer", "/api/v1/leases", {
         "unit_id": units_a[1], "employer_organization_id": w.organizations["C"]} | term, 201)["id"]
     w.objects["lease_E"] = employer_lease
+    sign_contract("employer", "developer", employer_lease, "E")
     occupants = f"/api/v1/leases/{employer_lease}/occupants"
     for who in ("tenant4", "tenant", "tenant2"):  # tenant4 accepts; the others' wait
         post("employer", occupants, {"id_number": w.objects[f"{who}_id_number"]}, 202)
@@ -830,6 +1052,9 @@ LIST_LEAKS += [("/api/v1/repairs", "developer", "矩阵报修B"), ("/api/v1/repa
                ("/api/v1/upkeep/supervision/projects", "developer", "矩阵项目B-op")]
 SEEN_BY_THE_OFFICE += [("/api/v1/repairs", "矩阵报修B"), ("/api/v1/repair-queue", "矩阵报修B"),
                        ("/api/v1/upkeep/supervision/projects", "矩阵项目B-op")]
+LIST_LEAKS += [("/api/v1/access/signals", "developer", "矩阵门禁B"),
+               ("/api/v1/access/me/credentials", "tenant", "MATRIX-")]
+SEEN_BY_THE_OFFICE += [("/api/v1/access/signals", "矩阵门禁B")]
 
 
 @pytest.mark.parametrize(("path", "who", "hidden"), LIST_LEAKS)

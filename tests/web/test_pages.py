@@ -31,15 +31,16 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
 from app.approval import service
-from app.approval.models import Certificate, Project
+from app.approval.models import Certificate, Project, ProjectMaterial
 from app.approval.schemas import AcceptIn, DispatchIn, MeetingIn, OpinionIn, ProjectIn, SubmitIn
 from app.core.personal_data import decrypt_id_number
+from app.demo.leases import contract_signed
 from app.leases import repository as lease_repo
 from app.leases import service as leases
 from app.leases.models import Lease, LeaseOccupant
@@ -98,6 +99,11 @@ PROJECT = "/projects/{project_id:int}"
 # for a repair, the tenant who reported it too
 UPKEEP_READERS = frozenset({"developer", "zhujian", "office", "auditor", "admin"})
 REPAIR_READERS = UPKEEP_READERS | {"tenant"}
+# plans, funds, statistics (issue 20): 住建 compiles plans; the office keeps the ledger
+PLAN_READERS = frozenset({"zhujian", "office", "leader", "auditor", "admin"})
+FUND_READERS = frozenset({"office", "leader", "auditor"})
+# door access (issue 19): signals are read by the operator, 市住建局, the office and auditors
+SIGNAL_READERS = frozenset({"developer", "zhujian", "office", "auditor"})
 PAGES: dict[tuple[str, str], Page] = {
     # ---- everyone ----
     ("GET", "/"): public(),
@@ -184,6 +190,10 @@ PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/auditor/leases"): p("auditor", "admin"),
     ("POST", "/auditor/leases"): p("auditor", "admin"),
     ("GET", "/auditor/leases.csv"): p("auditor", "admin"),
+    ("POST", PROJECT + "/materials"): p("developer", kind="project"),  # issue 21: 附件5 files
+    ("GET", "/materials/{material_id:int}"): p(READERS, kind="material"),
+    ("GET", "/units-template.csv"): p("developer"),  # issue 21: the units upload template
+    ("GET", "/units-template.xlsx"): p("developer"),
     ("GET", "/auditor/leases.xlsx"): p("auditor", "admin"),
     ("GET", "/auditor/dashboard"): p("auditor", "admin", "office", "leader"),
     # ---- project operation: subsidies, transfers, violations, priority groups ----
@@ -245,6 +255,67 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/inspections/{inspection_id:int}/rectification"): p("developer", kind="inspection"),
     ("POST", PROJECT + "/emergency-plans"): p("developer", kind="project"),
     ("POST", PROJECT + "/quality-supervisions"): p("zhujian", kind="project"),
+    # ---- the notice centre, channels; the administrator's jobs and deliveries (issue 18) ----
+    ("GET", "/messages"): p(EVERYONE - {ANON}),
+    ("POST", "/messages/{notice_id:int}/read"): p(EVERYONE - {ANON}, kind="message"),
+    ("POST", "/messages/read-all"): p(EVERYONE - {ANON}),
+    ("GET", "/messages/preferences"): p(EVERYONE - {ANON}),
+    ("POST", "/messages/preferences"): p(EVERYONE - {ANON}),
+    ("GET", "/admin/jobs"): p("admin"),
+    ("POST", "/admin/jobs/{name}/run"): p("admin", kind="job"),
+    ("GET", "/admin/deliveries"): p("admin"),
+    ("POST", "/admin/deliveries/{delivery_id:int}/retry"): p("admin", kind="delivery"),
+    # ---- plans, funds, statistics (issue 20) ----
+    ("POST", PROJECT + "/construction-start"): p("developer", kind="project"),
+    ("GET", "/public/plans"): public(),
+    ("GET", "/plans"): p(PLAN_READERS),
+    ("GET", "/plans/new"): p("zhujian"),
+    ("POST", "/plans/new"): p("zhujian"),
+    ("GET", "/plans/{plan_id:int}"): p(PLAN_READERS, kind="devplan"),
+    ("POST", "/plans/{plan_id:int}/lines"): p("zhujian", kind="devplan"),
+    ("POST", "/plans/{plan_id:int}/publish"): p("zhujian", kind="devplan"),
+    ("POST", "/plans/{plan_id:int}/adjust"): p("zhujian", kind="devplan"),
+    ("GET", "/funds"): p(FUND_READERS),
+    ("POST", "/funds"): p("office"),
+    ("GET", "/funds/{fund_id:int}"): p(FUND_READERS, kind="fund"),
+    ("POST", "/funds/{fund_id:int}/entries"): p("office", kind="fund"),
+    ("POST", "/fund-entries/{entry_id:int}/reverse"): p("office", kind="fund_entry"),
+    ("GET", "/statistics-reports"): p(FUND_READERS),
+    ("POST", "/statistics-reports"): p("office"),
+    # ---- contracts (issue 16) ----
+    ("GET", "/contracts/{reference}/verify"): public("contract_reference"),
+    ("GET", "/proofs/{code}"): public("proof_code"),
+    ("POST", "/leases/{lease_id:int}/contract"): p("developer", kind="lease"),
+    ("GET", "/contracts/{contract_id:int}"): p(LEASE_READERS, kind="contract"),
+    ("GET", "/contracts/{contract_id:int}/document.pdf"): p(LEASE_READERS, kind="contract"),
+    ("POST", "/contracts/{contract_id:int}/send"): p("developer", kind="contract"),
+    ("POST", "/contracts/{contract_id:int}/revise"): p("developer", kind="contract"),
+    ("POST", "/contracts/{contract_id:int}/sign"): p("tenant", "employer", kind="contract"),
+    ("POST", "/contracts/{contract_id:int}/countersign"): p("developer", kind="contract"),
+    ("POST", "/contracts/{contract_id:int}/supplements"): p("developer", kind="contract"),
+    ("POST", "/contracts/{contract_id:int}/proofs"): p("tenant", "employer", kind="contract"),
+    ("POST", "/contracts/{contract_id:int}/renewed"): p("developer", "office", kind="contract"),
+    ("POST", "/contracts/{contract_id:int}/ended"): p("developer", "office", kind="contract"),
+    ("GET", "/proofs/{proof_id:int}/document.pdf"): p(LEASE_READERS, kind="proof"),
+    ("GET", "/contract-templates"): p("office", "developer", "auditor", "admin"),
+    ("POST", "/contract-templates"): p("office"),
+    ("GET", "/statistics-reports/{report_id:int}.xlsx"): p(FUND_READERS, kind="report"),
+    ("GET", "/statistics-reports/{report_id:int}.pdf"): p(FUND_READERS, kind="report"),
+    # ---- door access (issue 19): the operator's equipment, signals, the tenant's credentials ----
+    ("GET", "/access"): p(SIGNAL_READERS, ok={200, 303}),  # others are sent to the signals
+    ("GET", "/access/projects/{project_id:int}"): p("developer", kind="project"),
+    ("POST", "/access/projects/{project_id:int}/devices"): p("developer", kind="project"),
+    ("POST", "/access/projects/{project_id:int}/credentials"): p("developer", kind="project"),
+    ("POST", "/access/devices/{device_id:int}/rotate-key"): p("developer", kind="device"),
+    ("POST", "/access/devices/{device_id:int}/revoke"): p("developer", kind="device"),
+    ("POST", "/access/credentials/{credential_id:int}/bind"): p("developer", kind="credential"),
+    ("POST", "/access/credentials/{credential_id:int}/unbind"): p("developer", kind="credential"),
+    ("GET", "/access/signals"): p(SIGNAL_READERS),
+    ("POST", "/access/signals/recompute"): p("developer", "zhujian", "office"),
+    ("GET", "/access/signals/{signal_id:int}"): p(SIGNAL_READERS, kind="signal"),
+    ("POST", "/access/signals/{signal_id:int}/dismiss"): p("developer", "zhujian", "office", kind="signal"),
+    ("POST", "/access/signals/{signal_id:int}/open-case"): p("developer", "office", kind="signal"),
+    ("GET", "/access/me"): p("tenant"),
 }
 
 MISSING = {"project": "999999", "lease": "999999", "application": "999999", "lottery": "999999",
@@ -254,9 +325,15 @@ MISSING = {"project": "999999", "lease": "999999", "application": "999999", "lot
            "placement": "999999"}
 MISSING |= {"repair": "999999", "charge": "999999", "photo": "999999", "inspection": "999999",
             "plan": "999999"}
+MISSING |= {"message": "999999", "job": "no.such.job", "delivery": "999999"}
+MISSING |= {"material": "999999"}
+MISSING |= {"device": "999999", "credential": "999999", "signal": "999999"}
+MISSING |= {"devplan": "999999", "fund": "999999", "fund_entry": "999999", "report": "999999"}
+MISSING |= {"contract": "999999", "proof": "999999", "contract_reference": "HT2099999999-AAAAAAAA",
+            "proof_code": "NOSUCHPROOF"}
 # Routes outside /api/v1 that are not pages (and so not in PAGES).
 NOT_PAGES = {"/healthz", "/readyz", "/static", "/docs/oauth2-redirect", "/api/docs",
-             "/api/v1/openapi.json"}
+             "/api/v1/openapi.json", "/favicon.ico"}
 
 
 # ---- the world --------------------------------------------------------------------------------
@@ -293,8 +370,19 @@ class World:
             return "prepaid_rent_months_max"  # a policy setting: the empty form answers 422
         if kind == "placement":
             return ids["placement_tenant1"]  # employer1's invitation to tenant1, who holds a lease
+        if kind == "material":
+            return ids["material"]  # the safety appraisal of the certified conversion (demo)
         if kind in ("repair", "charge", "photo", "inspection", "plan"):
             return ids[kind]  # the demo's (tenant1's repair with its photo; the certified project's)
+        if kind == "message":
+            # a 站内信 to the principal (anonymous: any, the login comes first)
+            return ids[f"message_{who}"] if who != ANON else ids["message_tenant"]
+        if kind in ("contract", "proof"):  # issue 16: tenant1's (the employer's for employer1)
+            return ids[f"{kind}_employer"] if who == "employer" else ids[f"{kind}1"]
+        if kind in ("job", "delivery", "devplan", "fund", "fund_entry", "report"):
+            return ids[kind]  # (issue 20: the demo's published plan, fund, its receipt, its report)
+        if kind in ("device", "credential", "signal"):
+            return ids[kind]  # issue 19: the demo's simulated entrance, a lodger's card, a signal
         return None  # lotteries, exit requests: the demo has none
 
     def foreign(self, page: Page, who: str) -> str | None:
@@ -317,6 +405,10 @@ class World:
             return ids["placement_tenant2"]  # addressed to another person
         if kind in ("repair", "charge", "photo") and who == "tenant":
             return ids[f"{kind}2"]  # tenant2's
+        if kind == "message":
+            return ids["message_tenant2"]  # another person's 站内信
+        if kind in ("contract", "proof") and who in ("tenant", "employer"):
+            return ids[f"{kind}2"] if who == "tenant" else ids[f"{kind}1"]
         return None
 
 
@@ -344,7 +436,8 @@ def build_world(session: Session) -> World:
             opinion="reject" if who == "zhujian" else "approve", comment="房屋安全鉴定不合格"))
     service.record_meeting(session, office, refused.id, MeetingIn(decision="fail", minutes="未通过"))
     w.ids["dev1_refused"] = str(refused.id)
-    first, second = session.scalars(select(TenantApplication).order_by(TenantApplication.id)).all()
+    # tenant1's (leased) and tenant2's (submitted); the demo's third is tenant3's (issue 16)
+    first, second = session.scalars(select(TenantApplication).order_by(TenantApplication.id)).all()[:2]
     applications.review(session, office, second.id, ApplicationReview(approve=True))
     unit = session.scalars(select(Unit).where(Unit.project_id == certified.id, Unit.status == "published")
                            .order_by(Unit.id)).first()
@@ -353,6 +446,7 @@ def build_world(session: Session) -> World:
     lease2 = leases.create(session, dev1, LeaseIn(unit_id=unit.id, application_id=second.id,
                                                   start_on=date(2025, 7, 1), end_on=date(2026, 6, 30),
                                                   monthly_rent=rent))
+    contract_signed(session, dev1, accounts.find_user(session, "tenant2"), lease2.id)  # in force
     lease1 = session.scalar(select(Lease).where(Lease.application_id == first.id))
     whole = session.scalar(select(Lease).where(Lease.kind == "employer"))  # the demo's 整体配租
     assert whole is not None
@@ -372,15 +466,70 @@ def build_world(session: Session) -> World:
                       kind="rent_as_sale", description="矩阵：以租代售", rectify_days=30)).id),
               "code": unit.verification_code}  # type: ignore[dict-item]
     w.ids["subsidy"] = str(session.scalar(select(Subsidy.id).where(Subsidy.project_id == certified.id)))
+    w.ids["material"] = str(session.scalar(select(ProjectMaterial.id).where(
+        ProjectMaterial.project_id == certified.id)))
     for who in ("tenant1", "tenant2"):  # employer1 invites both to its 整体配租 unit
         person = accounts.find_user(session, who)
         leases.invite_occupant(session, w.users["employer"], whole.id, OccupantIn(
             id_number=decrypt_id_number(person.id_number_enc)))  # type: ignore[union-attr, arg-type]
         w.ids[f"placement_{who}"] = str(session.scalar(select(LeaseOccupant.id).where(
             LeaseOccupant.id_number_digest == person.id_number_digest)))  # type: ignore[union-attr]
+    build_contracts(session, w)
     build_upkeep(session, w, lease2)
+    build_notices(session, w)
+    build_planning(session, w)
+    w.ids |= {"device": str(session.scalar(text("SELECT min(id) FROM access_device"))),
+              "credential": str(session.scalar(text(
+                  "SELECT min(id) FROM access_credential WHERE status = 'registered'"))),
+              "signal": str(session.scalar(text("SELECT min(id) FROM access_signal WHERE status = 'open'")))}
     session.flush()
     return w
+
+
+def build_contracts(session: Session, w: World) -> None:
+    """The contracts of lease1 (tenant1), lease2 (tenant2) and the employer's lease, each with a
+    租赁备案证明 (issue 16)."""
+    from app.contracts import repository as contracts_repo
+    from app.contracts import service as contracts
+    from app.contracts.schemas import ProofIn
+
+    parties = {"1": ("lease1", "tenant1"), "2": ("lease2", "tenant2"),
+               "_employer": ("lease_employer", "employer1")}
+    for key, (lease_key, username) in parties.items():
+        contract = contracts_repo.main_contract(session, int(w.ids[lease_key]))
+        assert contract is not None
+        proof = contracts.issue_proof(session, accounts.find_user(session, username), contract.id,
+                                      ProofIn(purpose="schooling"))
+        w.ids |= {f"contract{key}": str(contract.id), f"proof{key}": str(proof.id)}
+    w.ids["contract_reference"] = contracts_repo.verify_reference(
+        contracts_repo.main_contract(session, int(w.ids["lease1"])))  # type: ignore[arg-type]
+    w.ids["proof_code"] = str(session.scalar(text("SELECT code FROM lease_proof ORDER BY id LIMIT 1")))
+
+
+def build_planning(session: Session, w: World) -> None:
+    """The demo's published plan, its fund with the receipt entry, and its report (issue 20)."""
+    from app.planning.models import Fund, FundEntry, Plan, StatisticsReport
+
+    w.ids |= {"devplan": str(session.scalar(select(func.min(Plan.id)))),
+              "fund": str(session.scalar(select(func.min(Fund.id)))),
+              "fund_entry": str(session.scalar(select(func.min(FundEntry.id)))),
+              "report": str(session.scalar(select(func.min(StatisticsReport.id))))}
+
+
+def build_notices(session: Session, w: World) -> None:
+    """A 站内信 to every principal and to tenant2; a failed SMS delivery (issue 18)."""
+    from app.notices import service as notices
+    from app.notices.models import NoticeDelivery
+
+    people = dict(w.users) | {"tenant2": accounts.find_user(session, "tenant2")}
+    for who, user in people.items():
+        w.ids[f"message_{who}"] = str(notices.send(session, user_id=user.id, kind="test", title="页面测试",
+                                                   message="页面测试消息", link="/").id)
+    failed = NoticeDelivery(notice_id=int(w.ids["message_tenant"]), channel="sms", address="13800000000",
+                            status="failed", attempts=6)
+    session.add(failed)
+    session.flush()
+    w.ids |= {"delivery": str(failed.id), "job": "reminders.daily"}
 
 
 def build_upkeep(session: Session, w: World, lease2: Lease) -> None:
@@ -589,7 +738,10 @@ def test_every_form_carries_a_label_for_each_field_and_a_csrf_token(site: Site) 
               ("tenant", f"/repairs/{site.world.ids['repair']}"),
               ("developer", f"/repairs/{site.world.ids['repair']}"),
               ("developer", f"/projects/{site.world.ids['certified']}/upkeep"),
-              ("zhujian", f"/projects/{site.world.ids['certified']}/upkeep")]
+              ("zhujian", f"/projects/{site.world.ids['certified']}/upkeep"),
+              ("developer", f"/access/projects/{site.world.ids['certified']}"),
+              ("developer", f"/access/signals/{site.world.ids['signal']}"),
+              ("zhujian", f"/access/signals/{site.world.ids['signal']}")]
     checked = 0
     for who, path in pages:
         status, body, _, _ = site.call("GET", path, who, None)
