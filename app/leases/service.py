@@ -203,7 +203,9 @@ def create(session: Session, user: User, data: LeaseIn) -> Lease:
 
 
 def renew(session: Session, user: User, lease_id: int, data: RenewIn) -> Lease:
-    """第三十五条: at term end, after a fresh eligibility check; refused with the reasons.
+    """第三十五条: at term end, after a fresh eligibility check; refused with the reasons. The
+    new lease waits for its own contract (待签约) like any other; the old one runs to its term's
+    end meanwhile.
 
     A lease in its 过渡期 (第三十八条) whose term ends before the transition does is continued
     instead, up to the transition's last day: see :func:`_continue_in_transition`."""
@@ -238,7 +240,7 @@ def renew(session: Session, user: User, lease_id: int, data: RenewIn) -> Lease:
                     start_on=start, end_on=end, ends_on=end, monthly_rent=rent, rate_per_m2=rate,
                     rent_standard_id=standard.id, building_area_m2=lease.building_area_m2,
                     market_rent_per_m2=_appraised_rent(standard, unit.unit_type),  # type: ignore[union-attr]
-                    prepaid_rent=data.prepaid_rent, deposit=lease.deposit, status=LeaseStatus.active,
+                    prepaid_rent=data.prepaid_rent, deposit=lease.deposit, status=LeaseStatus.pending,
                     signed_on=today, signed_by_id=user.id)
     session.add(renewed)
     lease.status = LeaseStatus.renewed
@@ -647,7 +649,7 @@ def terminate(session: Session, user: User, lease_id: int, data: TerminateIn) ->
 def contract_signed(session: Session, user: User, lease: Lease) -> Lease:
     """The lease's contract was signed by the tenant and countersigned by the operator: a lease
     waiting for it (待签约) comes into force (第二十三条: the platform's electronic lease). A lease
-    already in force (signed before contracts existed, or renewed) stays as it is."""
+    already in force (signed before contracts existed, or a 第三十八条 continuation) stays as it is."""
     if lease.status == LeaseStatus.pending:
         lease.status = LeaseStatus.active
         record(session, actor=user, action="lease.in_force", entity_type="lease", entity_id=lease.id,

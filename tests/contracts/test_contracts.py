@@ -229,3 +229,18 @@ def test_whoever_must_sign_next_is_told(deal: Deal) -> None:
     deal.sign(sent)
     [operator_told] = to_sign(deal.operator())
     assert "承租方已签署" in operator_told["message"]
+
+
+def test_a_renewal_waits_for_its_own_contract(deal: Deal, today) -> None:
+    """第三十五条 + 第二十三条: the renewed lease is 待签约 until its contract is signed by both."""
+    deal.effective()
+    today(date(2026, 6, 1))
+    renewed = deal.client.post(f"{API}/leases/{deal.lease['id']}/renew", json={"months": 12},
+                               headers=deal.operator())
+    assert renewed.status_code == 201, renewed.text
+    assert renewed.json()["status"] == "pending"
+    following = Deal(deal.city, deal.person, renewed.json())
+    following.effective()
+    leases = {lease_id: deal.city.cast.get("developer", f"{API}/leases/{lease_id}")["status"]
+              for lease_id in (deal.lease["id"], renewed.json()["id"])}
+    assert leases == {deal.lease["id"]: "renewed", renewed.json()["id"]: "active"}

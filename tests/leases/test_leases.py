@@ -194,6 +194,7 @@ def test_renewal_in_the_window_after_a_fresh_check(city, tenant, today) -> None:
     assert renewed.status_code == 201, renewed.text
     assert renewed.json()["start_on"] == "2026-07-01" and renewed.json()["end_on"] == "2027-06-30"
     assert renewed.json()["previous_lease_id"] == lease["id"]
+    assert renewed.json()["status"] == "pending"  # in force once its own contract is signed by both
 
 
 def test_renewal_refused_when_no_longer_eligible(city, tenant, today) -> None:

@@ -183,7 +183,9 @@ def test_a_renewed_lease_keeps_the_day_the_tenancy_was_agreed(city, tenant, toda
     first = in_force(city.client, city.cast.post("developer", LEASES, lease_body(city, application),
                                                  expect=201), person.headers, city.cast.as_("developer"))
     today(date(2026, 6, 1))
-    renewed = city.cast.post("developer", f"{LEASES}/{first['id']}/renew", {"months": 12}, expect=201)
+    renewed = in_force(city.client, city.cast.post("developer", f"{LEASES}/{first['id']}/renew",
+                                                   {"months": 12}, expect=201),
+                       person.headers, city.cast.as_("developer"))
     today(date(2026, 7, 2))
     reported = city.client.post(f"{LEASES}/{renewed['id']}/home-acquired", headers=person.headers,
                                 json={"acquired_on": "2026-05-01", "how": "gift"})
