@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 os.environ.update({
     "BAOZU_ENVIRONMENT": "test",
@@ -313,3 +314,27 @@ def cli_db(tmp_path, monkeypatch):
     yield app_db._database
     app_db._database.dispose()
     app_db._database = saved
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass (``BAOZU_TEST_DATABASE_URL`` set) leaves out the tests marked
+    ``own_database`` — the browser tests, which serve the demo city from a SQLite database of
+    their own whichever database the suite runs on: they ran in the SQLite pass, and would run
+    the same a second time here. The terminal summary says how many were left out."""
+    if not os.environ.get("BAOZU_TEST_DATABASE_URL"):
+        return
+    kept = [item for item in items if item.get_closest_marker("own_database") is None]
+    left_out = [item for item in items if item.get_closest_marker("own_database") is not None]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        config.stash[_LEFT_OUT] = len(left_out)
+
+
+_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if (count := config.stash.get(_LEFT_OUT, 0)):
+        terminalreporter.write_line(f"{count} browser tests (own_database) ran in the SQLite pass, "
+                                    "not again on PostgreSQL")

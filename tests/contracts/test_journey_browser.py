@@ -9,10 +9,13 @@ import io
 import re
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 from app.seed import DEMO_PASSWORD
 from tests.web.test_journeys_browser import User, browser, server  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.own_database  # its own SQLite server: once, in the SQLite pass
 
 
 def test_tenant_signs_operator_countersigns_tenant_downloads_the_proof(server: str,  # noqa: F811

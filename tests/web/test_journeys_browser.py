@@ -40,6 +40,8 @@ from app.seed import DEMO_PASSWORD, seed_demo
 from tests.conftest import IN_CI, migrate
 from tests.security.conftest import free_port
 
+pytestmark = pytest.mark.own_database  # its own SQLite server: once, in the SQLite pass
+
 CHROMIUM = os.environ.get("BAOZU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -24,6 +24,8 @@ from tests.web import test_journeys_browser as journeys
 from tests.web.test_journeys_browser import User, form_of
 from tests.web.test_pages import ANON, PAGES, USERNAMES
 
+pytestmark = pytest.mark.own_database  # its own SQLite server: once, in the SQLite pass
+
 # The journeys' fixtures (a server on its own demo database, Chromium), for this module too.
 server = journeys.server
 browser = journeys.browser
